@@ -1,0 +1,109 @@
+"""The firm agent: a view on one row of the model's firm table, plus its decisions."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+from mesa.discrete_space import CellAgent
+
+if TYPE_CHECKING:
+    from model.region_model import RegionModel
+
+
+class Firm(CellAgent):
+    """A firm on a grid cell. Its state lives in ``model.firms`` at index ``row``.
+
+    Arithmetic that is the same for all firms runs vectorised in ``model.firm_dynamics``;
+    this class holds the decisions taken one firm at a time.
+    """
+
+    model: RegionModel
+
+    def __init__(self, model: RegionModel, cell) -> None:
+        """Place a new firm; the model fills its table row right after."""
+        super().__init__(model)
+        self.cell = cell
+        self.row = -1
+
+    def _get(self, name: str):
+        return getattr(self.model.firms, name)[self.row]
+
+    @property
+    def serial(self) -> int:
+        """Unique number, also indexing this firm's random draws."""
+        return int(self._get("serial"))
+
+    @property
+    def industry(self) -> int:
+        """Industry index."""
+        return int(self._get("industry"))
+
+    @property
+    def industry_key(self) -> str:
+        """Industry key of the catalogue."""
+        return self.model.space.keys[self.industry]
+
+    @property
+    def district(self) -> int:
+        """District index."""
+        return int(self._get("district"))
+
+    @property
+    def employment(self) -> float:
+        """Workers."""
+        return float(self._get("employment"))
+
+    @property
+    def productivity(self) -> float:
+        """Value added per worker per quarter."""
+        return float(self._get("productivity"))
+
+    @property
+    def equity(self) -> float:
+        """Accumulated profits (value-added units)."""
+        return float(self._get("equity"))
+
+    @property
+    def proficiency(self) -> np.ndarray:
+        """Proficiency in each capability (0..1)."""
+        return self.model.firms.proficiency[self.row]
+
+    def spin_off(self, rng: np.random.Generator) -> Firm | None:
+        """Regional branching: found a new firm in a related industry (or its own).
+
+        The new industry is drawn with weight relatedness² x demand prospects among the
+        industries that exist in the world now; the spin-off takes a share of this firm's
+        workers, equity and know-how.
+        """
+        m, f = self.model, self.model.firms
+        sp = m.space
+        k = self.industry
+        weights = sp.relatedness[k] ** 2 * (m.market.demand > 0)
+        weights[sp.local_services] = 0.0 if k != sp.local_services else weights[sp.local_services]
+        growth = np.clip(1.0 + sp.demand_growth(m.steps), 0.1, 3.0)
+        weights = weights * growth
+        if weights.sum() <= 0:
+            return None
+        target = int(rng.choice(sp.size, p=weights / weights.sum()))
+        workers = max(2.0, m.params.market.entry_share * self.employment)
+        if workers >= 0.5 * self.employment:
+            return None
+        equity = m.params.firms.initial_equity * m.labour.wage * workers
+        f.employment[self.row] -= workers
+        f.equity[self.row] -= equity
+        rel_prod = self.productivity / sp.productivity[k]
+        return m.create_firm(
+            industry=target,
+            near=(int(f.x[self.row]), int(f.y[self.row])),
+            employment=workers,
+            productivity=0.95 * rel_prod * sp.productivity[target],
+            proficiency=self.proficiency.copy(),
+            equity=equity,
+            origin="spinoff",
+            rng=rng,
+        )
+
+    def exit(self, reason: str) -> None:
+        """Leave the market: workers go to the pool with their skills."""
+        self.model.remove_firms(np.array([self.row]), reason)

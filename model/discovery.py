@@ -1,0 +1,5 @@
+"""STUB (being replaced): discovery ledger."""
+
+
+class DiscoveryLedger:
+    """Stub."""

@@ -1,0 +1,153 @@
+"""Demand, competition and value chains, vectorised over firms and industries (DESIGN §2.1-2.2).
+
+Each industry's external demand follows its lifecycle, shocks from events and noise. The
+region's firms share it with one outside-world competitor at the technology frontier;
+shares move by replicator dynamics. Local services sell to the region's wage bill (the
+local multiplier), and suppliers sell part of their output to local buyers (value chains).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from model.firm_table import FirmTable
+from model.industries import IndustrySpace
+from scenarios.schema import MarketParams
+
+
+@dataclass
+class Ramp:
+    """A gradual change of one industry's demand: multiplier moves from 1 to ``target``."""
+
+    industry: int
+    start: int
+    duration: int
+    target: float
+
+    def factor(self, t: float) -> float:
+        """Multiplier at quarter ``t``."""
+        progress = np.clip((t - self.start + 1) / self.duration, 0.0, 1.0)
+        return float(1.0 + (self.target - 1.0) * progress)
+
+
+@dataclass
+class Market:
+    """Market state of every industry."""
+
+    space: IndustrySpace
+    params: MarketParams
+    base_demand: np.ndarray  # K, external demand (gross output units) at lifecycle level 1
+    outside_share: np.ndarray  # K
+    outside_fitness: np.ndarray  # K, outside competitor's competitiveness at step 0
+    local_sourcing: float
+    gross_output: np.ndarray  # K, last quarter's regional gross output
+    demand: np.ndarray = field(init=False)  # K, external demand this quarter
+    intermediate: np.ndarray = field(init=False)  # K, local buyers' demand this quarter
+    ramps: list[Ramp] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.demand = np.zeros(self.space.size)
+        self.intermediate = np.zeros(self.space.size)
+
+    @property
+    def input_share(self) -> np.ndarray:
+        """K, share of gross output each industry spends on inputs."""
+        return self.space.io.sum(axis=1)
+
+    def event_factor(self, t: float) -> np.ndarray:
+        """K, product of all demand ramps (declines, booms) at ``t``."""
+        f = np.ones(self.space.size)
+        for r in self.ramps:
+            f[r.industry] *= r.factor(t)
+        return f
+
+    def update_demand(self, t: int, wage_bill: float, rng: np.random.Generator) -> None:
+        """Set this quarter's external and intermediate demand.
+
+        Args:
+            t: the quarter.
+            wage_bill: the region's total wage bill last quarter.
+            rng: the demand stream (one normal draw per industry, always K draws).
+        """
+        noise = np.exp(self.params.demand_noise * rng.standard_normal(self.space.size))
+        level = self.space.lifecycle_demand(t) * self.event_factor(t) * noise
+        # world demand grows in volume with the world's productivity (the frontier)
+        world = (1.0 + self.params.frontier_growth) ** t
+        self.demand = self.base_demand * level * world
+        ls = self.space.local_services
+        self.demand[ls] = self.params.local_services_share * wage_bill * noise[ls]
+        self.intermediate = self.local_sourcing * (self.space.io.T @ self.gross_output)
+
+    def fitness(
+        self, firms: FirmTable, t: int, wage_ratio: float = 1.0
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Competitiveness of each firm and of each industry's outside competitor.
+
+        A firm's competitiveness is its productivity relative to the industry's step-0
+        frontier, times its capability fit to the power ``fit_weight``, times one plus its
+        subsidy rate, times the regional wage relative to its initial level to the power
+        ``-wage_weight`` (unit labour costs). The outside competitor improves with the
+        frontier (except local services, which are not traded).
+        """
+        sp = self.space
+        fit = firms.fit(sp.requires)
+        own = (
+            firms.productivity
+            / sp.productivity[firms.industry]
+            * fit**self.params.fit_weight
+            * (1.0 + firms.subsidy)
+            * wage_ratio ** (-self.params.wage_weight)
+        )
+        frontier = (1.0 + self.params.frontier_growth) ** t
+        outside = self.outside_fitness * frontier
+        outside[sp.local_services] = self.outside_fitness[sp.local_services]
+        return own, outside
+
+    def compete(self, firms: FirmTable, t: int, wage_ratio: float = 1.0) -> None:
+        """Replicator dynamics: shares grow with competitiveness above the industry mean."""
+        if len(firms) == 0:
+            return
+        own, outside = self.fitness(firms, t, wage_ratio)
+        k = self.space.size
+        mean = firms.by_industry(firms.share * own, k) + self.outside_share * outside
+        phi = self.params.selection
+        rel = own / np.maximum(mean[firms.industry], 1e-12) - 1.0
+        firms.share = firms.share * np.maximum(1.0 + phi * rel, 0.05)
+        out_rel = outside / np.maximum(mean, 1e-12) - 1.0
+        outside_share = self.outside_share * np.maximum(1.0 + phi * out_rel, 0.05)
+        self.renormalise(firms, outside_share)
+
+    def renormalise(self, firms: FirmTable, outside_share: np.ndarray | None = None) -> None:
+        """Make each industry's shares (firms + outside competitor) sum to one."""
+        out = self.outside_share if outside_share is None else outside_share
+        total = firms.by_industry(firms.share, self.space.size) + out
+        total = np.where(total > 0, total, 1.0)
+        firms.share = firms.share / total[firms.industry]
+        self.outside_share = out / total
+
+    def entry_share(self, industry: int, workers: float, productivity: float) -> float:
+        """Market share that gives a new firm work for ``workers`` at this quarter's demand."""
+        va_share = 1.0 - self.input_share[industry]
+        demand = self.demand[industry] + self.intermediate[industry]
+        if demand <= 0:
+            # an industry just born: size the share on its base demand
+            demand = max(self.base_demand[industry] * 0.05, 1e-9)
+        return float(np.clip(workers * productivity / va_share / demand, 1e-6, 0.5))
+
+    def sales(self, firms: FirmTable) -> np.ndarray:
+        """Gross output of each firm: its share of external demand plus its part of the
+        intermediate demand of local buyers (split by the regional firms' shares)."""
+        k = self.space.size
+        regional = firms.by_industry(firms.share, k)
+        local_part = np.where(
+            regional[firms.industry] > 0,
+            firms.share / np.maximum(regional[firms.industry], 1e-12),
+            0.0,
+        )
+        gross = firms.share * self.demand[firms.industry] + local_part * self.intermediate[
+            firms.industry
+        ]
+        self.gross_output = firms.by_industry(gross, k)
+        return gross

@@ -1,0 +1,224 @@
+"""The regional economy as a Mesa model: set-up and the order of events in a quarter."""
+
+from __future__ import annotations
+
+import numpy as np
+from mesa import Model
+from mesa.discrete_space import OrthogonalMooreGrid
+
+from agents.firm import Firm
+from model import firm_dynamics as fd
+from model.discovery import DiscoveryLedger
+from model.entrepreneurship import Entrepreneurship
+from model.events import EventManager
+from model.firm_table import FirmTable
+from model.industries import IndustrySpace
+from model.labour import LabourPool
+from model.market import Market
+from model.observables import collect, make_datacollector
+from model.policy import PolicyMaker
+from model.services import InstitutionSystem
+from model.setup import initial_firms, initial_market
+from model.streams import Streams
+from scenarios.schema import Scenario
+
+
+class RegionModel(Model):
+    """A region's firms, entrepreneurs, institutions and policy, one step per quarter.
+
+    Args:
+        scenario: a validated scenario (``scenarios.load_scenario``).
+        seed: decides every random draw of the run.
+    """
+
+    def __init__(self, scenario: Scenario, seed: int = 0) -> None:
+        """Build the region of ``scenario`` at step 0."""
+        super().__init__(rng=int(seed))
+        self.seed = int(seed)
+        self.params = scenario
+        self.streams = Streams(self.seed)
+        self.space = IndustrySpace.from_catalogue(scenario.catalogue)
+        region = scenario.region
+        self.culture = region.culture
+        self.grid = OrthogonalMooreGrid((region.width, region.height), random=self.random)
+        self.district_names = [d.name for d in region.districts]
+        self.district_xy = np.array([(d.x, d.y) for d in region.districts])
+        self.district_map = self._district_map(region.width, region.height)
+        self.labour = LabourPool(
+            scenario.labour, np.array([d.labour_force for d in region.districts]), self.space.size
+        )
+        self.firms = FirmTable(len(self.space.capabilities))
+        self.counters = {"births": 0, "deaths": 0, "spinoffs": 0, "startups": 0}
+        self.policy_spending: dict[str, float] = {}
+        self.log: list[tuple[int, str]] = []
+        self.hires = self.separations = 0.0
+        self.innovations = 0
+        self.ledger = DiscoveryLedger()
+        initial_firms(self, self.streams.get("setup", 0))
+        self.initial_firm_count = len(self.firms)
+        self.counters_this_step = {k: 0 for k in self.counters}
+        self.market: Market = initial_market(self)
+        self.initial_productivity = float(self.firms.value_added.sum()) / max(
+            float(self.firms.employment.sum()), 1.0
+        )
+        self.institutions = InstitutionSystem(self)
+        self.entrepreneurship = Entrepreneurship(self)
+        self.policy = PolicyMaker(self)
+        self.events = EventManager(self)
+        self.datacollector = make_datacollector()
+        collect(self)
+
+    # ------------------------------------------------------------------ the schedule
+
+    def step(self) -> None:
+        """One quarter, in this order."""
+        self.counters_this_step = {k: 0 for k in self.counters}
+        self.policy.review()  # retarget industries at review dates
+        self.policy.spend()  # subsidies, grants, institution funds for this quarter
+        self.market.update_demand(self.steps, self.wage_bill, self.streams.get("demand", self.steps))
+        self.market.compete(self.firms, self.steps, self.labour.wage / self.params.labour.wage)
+        fd.produce(self)  # revenue, wages, costs, profit into equity
+        fd.adjust_employment(self)  # fire into the pool, hire from it
+        fd.innovate(self)  # own R&D, fat-tailed productivity draws
+        fd.imitate(self)  # local spillovers
+        fd.learn_capabilities(self)  # learning by doing, depreciation
+        self.institutions.serve()  # requests for weakest capabilities, services, focus
+        self.entrepreneurship.step()  # nascent, search, experiment, succeed or fail
+        self.diversify_or_exit()  # spin-offs of profitable firms, exits of failing ones
+        self.labour.age(self.streams.get("labour", self.steps))  # skills, turnover
+        self.labour.update_wage(self.productivity_index())
+        collect(self)  # indicators and tidy tables
+
+    def diversify_or_exit(self) -> None:
+        """Profitable firms may spin off; firms with negative equity for too long exit."""
+        f, p = self.firms, self.params.firms
+        rng = self.streams.get("firms", self.steps)
+        u = self.streams.uniform_by_serial("firms", self.steps, f.serial)[:, 0]
+        chosen = [f.agents[i] for i in np.flatnonzero((f.profit > 0) & (u < p.spinoff_probability))]
+        for firm in chosen:
+            firm.spin_off(rng)
+        failing = np.flatnonzero((f.negative_quarters >= p.exit_patience) | (f.employment < 0.5))
+        self.remove_firms(failing, "exit")
+
+    # ------------------------------------------------------------------ firms
+
+    def create_firm(
+        self,
+        industry: int,
+        near: tuple[int, int],
+        employment: float,
+        productivity: float,
+        proficiency: np.ndarray,
+        equity: float,
+        origin: str,
+        rng: np.random.Generator,
+        share: float | None = None,
+    ) -> Firm:
+        """Found a firm near a location and give it an entry market share.
+
+        Args:
+            industry: industry index.
+            near: (x, y) the firm is placed close to; its district follows from its cell.
+            employment: workers it starts with (already taken from their origin).
+            productivity: value added per worker.
+            proficiency: capability proficiencies (length C).
+            equity: starting equity.
+            origin: "initial", "spinoff" or "startup".
+            rng: the stream placing it.
+            share: market share; by default sized for its workers at current demand.
+        """
+        x, y = self._place(near, rng)
+        firm = Firm(self, self.grid[(x, y)])
+        rd = self.params.firms.rd_intensity * float(np.exp(0.5 * rng.standard_normal()))
+        firm.row = self.firms.append(
+            firm,
+            proficiency,
+            industry=industry,
+            district=int(self.district_map[x, y]),
+            x=x,
+            y=y,
+            employment=employment,
+            productivity=productivity,
+            equity=equity,
+            born=self.steps,
+            rd=min(rd, 0.3),
+        )
+        if origin != "initial":
+            size = max(employment, self.params.entrepreneurs.new_firm_size)
+            self.firms.share[firm.row] = (
+                share if share is not None else self.market.entry_share(industry, size, productivity)
+            )
+            self.market.renormalise(self.firms)
+            self.counters["births"] += 1
+            self.counters[origin + "s"] += 1
+            self.counters_this_step["births"] += 1
+        return firm
+
+    def remove_firms(self, rows: np.ndarray, reason: str) -> None:
+        """Firms leave: their workers join the pool with their skills, shares are freed."""
+        if len(rows) == 0:
+            return
+        f, sp = self.firms, self.space
+        released = np.zeros((self.n_districts, sp.size))
+        skilled = np.zeros_like(released)
+        fit = f.fit(sp.requires)
+        np.add.at(released, (f.district[rows], f.industry[rows]), f.employment[rows])
+        np.add.at(skilled, (f.district[rows], f.industry[rows]), f.employment[rows] * fit[rows])
+        self.labour.release(released, np.where(released > 0, skilled / np.maximum(released, 1e-12), 1.0))
+        for i in rows:
+            f.agents[i].remove()
+        f.remove(np.asarray(rows))
+        self.market.renormalise(self.firms)
+        self.counters["deaths"] += len(rows)
+        self.counters_this_step["deaths"] += len(rows)
+
+    # ------------------------------------------------------------------ derived state
+
+    @property
+    def n_districts(self) -> int:
+        """Number of districts."""
+        return len(self.district_xy)
+
+    @property
+    def wage_bill(self) -> float:
+        """Wages paid in the region this quarter."""
+        return self.labour.wage * (float(self.firms.employment.sum()) + self.entrepreneurship.active)
+
+    def employment_by_industry(self) -> np.ndarray:
+        """K, workers per industry."""
+        return self.firms.by_industry(self.firms.employment, self.space.size)
+
+    def present(self) -> np.ndarray:
+        """K, True where the region has at least one firm."""
+        return self.employment_by_industry() > 0
+
+    def entrant_fit(self) -> np.ndarray:
+        """K, how well new labour-force entrants' taught skills fit each industry."""
+        taught = self.institutions.taught_profile()
+        req = self.space.requires
+        w = self.params.institutions.entrant_teaching
+        fit = (req * taught[None, :]).sum(axis=1) / np.maximum(req.sum(axis=1), 1.0)
+        return (1.0 - w) * 0.3 + w * fit
+
+    def productivity_index(self) -> float:
+        """Regional value added per worker relative to step 0."""
+        emp = float(self.firms.employment.sum())
+        now = float(self.firms.value_added.sum()) / max(emp, 1.0)
+        return now / self.initial_productivity if self.initial_productivity > 0 else 1.0
+
+    def record(self, text: str) -> None:
+        """Add a line to the plain-language event log."""
+        self.log.append((self.steps, text))
+
+    # ------------------------------------------------------------------ geometry
+
+    def _district_map(self, width: int, height: int) -> np.ndarray:
+        xs, ys = np.meshgrid(np.arange(width), np.arange(height), indexing="ij")
+        d = (xs[..., None] - self.district_xy[:, 0]) ** 2 + (ys[..., None] - self.district_xy[:, 1]) ** 2
+        return d.argmin(axis=-1)
+
+    def _place(self, near: tuple[int, int], rng: np.random.Generator) -> tuple[int, int]:
+        w, h = self.grid.dimensions
+        x = int(np.clip(round(near[0] + 2.0 * rng.standard_normal()), 0, w - 1))
+        y = int(np.clip(round(near[1] + 2.0 * rng.standard_normal()), 0, h - 1))
+        return x, y

@@ -1,0 +1,117 @@
+"""The region at step 0: initial firms, the unemployed pool and a calibrated market."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from model.market import Market
+
+if TYPE_CHECKING:
+    from model.region_model import RegionModel
+
+WORKERS_PER_FIRM = 40  # default average size when a region gives no firm count
+MIN_SIZE = 1.0
+
+
+def initial_firms(model: RegionModel, rng: np.random.Generator) -> None:
+    """Create the region's firms and fill the unemployed pool.
+
+    Firm sizes are lognormal (``size_sigma``) scaled to each industry's employment;
+    productivity is lognormal around the industry frontier (``productivity_sigma``);
+    proficiency in the required capabilities is drawn between 0.5 and 0.95. Firms cluster
+    around their industry's district (or a district drawn by labour force).
+    """
+    region, p, sp = model.params.region, model.params.firms, model.space
+    lf = np.array([d.labour_force for d in region.districts], dtype=float)
+    for ind in region.industries:
+        if ind.employment <= 0:
+            continue
+        k = sp.index(ind.key)
+        n = ind.firms if ind.firms is not None else max(1, round(ind.employment / WORKERS_PER_FIRM))
+        n = max(1, min(n, int(ind.employment)))
+        sizes = np.exp(p.size_sigma * rng.standard_normal(n))
+        sizes = np.maximum(sizes / sizes.sum() * ind.employment, MIN_SIZE)
+        sizes *= ind.employment / sizes.sum()
+        if ind.district is not None:
+            homes = np.full(n, model.district_names.index(ind.district))
+        else:
+            homes = rng.choice(len(lf), size=n, p=lf / lf.sum())
+        prod = sp.productivity[k] * np.exp(
+            p.productivity_sigma * rng.standard_normal(n) - p.productivity_sigma**2 / 2
+        )
+        prof = rng.uniform(0.5, 0.95, size=(n, len(sp.capabilities))) * sp.requires[k]
+        for i in range(n):
+            cx, cy = model.district_xy[homes[i]]
+            model.create_firm(
+                industry=k,
+                near=(int(cx + 1.5 * rng.standard_normal()), int(cy + 1.5 * rng.standard_normal())),
+                employment=float(sizes[i]),
+                productivity=float(prod[i]),
+                proficiency=prof[i],
+                equity=p.initial_equity * model.params.labour.wage * float(sizes[i]),
+                origin="initial",
+                rng=rng,
+            )
+    # the unemployed: what the labour force leaves over, by the district's industry mix
+    f = model.firms
+    employed = f.by_district_industry(f.employment, model.n_districts, sp.size)
+    u_rate = region.unemployment_rate
+    per_district = employed.sum(axis=1)
+    unemployed = np.maximum(lf - per_district, u_rate / (1 - u_rate) * per_district)
+    mix = np.where(per_district[:, None] > 0, employed / np.maximum(per_district, 1e-12)[:, None], 0)
+    pool = model.labour
+    pool.unemployed[:, :-1] = unemployed[:, None] * mix * 0.9
+    pool.unemployed[:, -1] = unemployed * 0.1 + unemployed * (per_district == 0) * 0.9
+    pool.skill[:, :-1] = 0.8
+    pool.labour_force = per_district + pool.unemployed.sum(axis=1)
+
+
+def initial_market(model: RegionModel) -> Market:
+    """Calibrate demand so that every initial firm can sell what it produces at step 0.
+
+    The region's firms hold ``regional_market_share`` of each export industry's external
+    demand (the rest is the outside competitor's); local suppliers also sell to local
+    buyers. Local services sell to ``local_services_share`` of the wage bill. Industries
+    absent from the region get external demand in proportion to their national share.
+    """
+    f, sp, mp = model.firms, model.space, model.params.market
+    k = sp.size
+    input_share = sp.io.sum(axis=1)
+    gross_firm = f.employment * f.productivity / (1.0 - input_share[f.industry])
+    gross = f.by_industry(gross_firm, k)
+    sourcing = model.params.region.local_sourcing
+    intermediate = sourcing * (sp.io.T @ gross)
+    external = np.maximum(gross - intermediate, 0.2 * gross)
+    share_total = np.full(k, mp.regional_market_share)
+    ls = sp.local_services
+    wage_bill = model.params.labour.wage * float(f.employment.sum())
+    ls_demand = mp.local_services_share * wage_bill
+    share_total[ls] = np.clip(external[ls] / max(ls_demand, 1e-9), 0.05, 0.95)
+    base = np.where(gross > 0, external / share_total, 0.0)
+    present = gross > 0
+    exportable = present.copy()
+    exportable[ls] = False
+    scale = base[exportable].sum() / max(sp.national_share[exportable].sum(), 1e-9)
+    base = np.where(present, base, sp.national_share * scale)
+    base[ls] = ls_demand
+    f.share = np.where(
+        gross[f.industry] > 0, share_total[f.industry] * gross_firm / np.maximum(gross[f.industry], 1e-12), 0
+    )
+    f.value_added = f.employment * f.productivity
+    outside_share = np.where(present, 1.0 - share_total, 1.0)
+    market = Market(
+        space=sp,
+        params=mp,
+        base_demand=base,
+        outside_share=outside_share,
+        outside_fitness=np.ones(k),
+        local_sourcing=sourcing,
+        gross_output=gross,
+    )
+    own, _ = market.fitness(f, 0)
+    parity = f.by_industry(f.share * own, k) / np.maximum(f.by_industry(f.share, k), 1e-12)
+    typical = float(np.median(parity[present])) if present.any() else 1.0
+    market.outside_fitness = np.where(present, parity, typical)
+    return market

@@ -1,0 +1,574 @@
+"""Typed schema of the industry catalogue, region profiles and scenarios.
+
+Every default value of the model lives here and only here: the model, the CLI, the docs
+table and the app's sliders all read them from these classes. Each field carries its unit
+and meaning in ``description`` so that ``docs/ODD.md`` can list them.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic_core import InitErrorDetails, PydanticCustomError
+
+Fraction = Annotated[float, Field(ge=0.0, le=1.0)]
+
+#: error type of the cross-reference and consistency checks below (pydantic ``type``)
+CONSISTENCY_ERROR = "consistency"
+
+#: one cross-check failure: location relative to the validated model, message, offending value
+Issue = tuple[tuple[str | int, ...], str, object]
+
+
+def _raise_issues(title: str, issues: list[Issue]) -> None:
+    """Raise all issues at once as one ValidationError, each at its own location.
+
+    Raised inside a model validator, pydantic prefixes each location with the path of the
+    model being validated, so a nested failure names the real field, e.g.
+    ``region.industries[3].key``.
+    """
+    if not issues:
+        return
+    details = [
+        InitErrorDetails(
+            type=PydanticCustomError(CONSISTENCY_ERROR, "{message}", {"message": message}),
+            loc=loc,
+            input=value,
+        )
+        for loc, message, value in issues
+    ]
+    raise ValidationError.from_exception_data(title, details)
+
+
+def _names(names: Iterable[str]) -> str:
+    return ", ".join(sorted(names))
+
+
+def unknown_name(kind: str, name: object, allowed: Iterable[str]) -> str:
+    """Message for a name that is not in `allowed`, with a close match if there is one.
+
+    Args:
+        kind: what the name should be, e.g. ``"industry"``.
+        name: the offending value.
+        allowed: the names that are allowed.
+
+    Returns:
+        One line, e.g. ``unknown industry 'batteris' (did you mean 'batteries'?); allowed: ...``.
+    """
+    allowed = sorted(allowed)
+    hint = ""
+    if isinstance(name, str):
+        close = difflib.get_close_matches(name, allowed, n=1)
+        if close:
+            hint = f" (did you mean {close[0]!r}?)"
+    return f"unknown {kind} {name!r}{hint}; allowed: {_names(allowed)}"
+
+
+class Strict(BaseModel):
+    """Base: unknown keys and wrong types are errors, never coerced."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+# --------------------------------------------------------------------------- catalogue
+
+
+class Lifecycle(Strict):
+    """External demand curve of an industry (DESIGN §2.1)."""
+
+    birth: int = Field(0, ge=-400, le=400, description="quarter the industry is born; <= 0 exists")
+    growth: float = Field(0.0, ge=0.0, le=0.5, description="logistic growth rate / quarter")
+    peak: float = Field(1.0, gt=0.0, le=50.0, description="demand at maturity, multiple of initial")
+    decline_onset: int = Field(
+        10_000, ge=-400, le=10_000, description="quarter external decline starts"
+    )
+    decline_rate: float = Field(0.0, ge=0.0, le=0.2, description="demand loss / quarter")
+
+
+class Industry(Strict):
+    """One industry of the catalogue."""
+
+    key: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    name: str
+    sector: str = Field(description="broad sector, groups industries for related variety")
+    requires: list[str] = Field(min_length=1, description="capabilities the industry requires")
+    national_share: float = Field(ge=0.0, le=1.0, description="share of national employment")
+    productivity: float = Field(1.0, gt=0.0, le=10.0, description="frontier value added/worker")
+    local_services: bool = Field(False, description="true for the local services industry")
+    lifecycle: Lifecycle = Lifecycle()
+
+
+class InputLink(Strict):
+    """One cell of the input-output table.
+
+    `buyer` buys `coefficient` of its output value from `supplier`.
+    """
+
+    buyer: str
+    supplier: str
+    coefficient: float = Field(gt=0.0, le=0.5)
+
+
+class Catalogue(Strict):
+    """Capabilities, industries and value chains shared by every region."""
+
+    capabilities: list[str] = Field(min_length=2)
+    industries: list[Industry] = Field(min_length=2)
+    inputs: list[InputLink] = []
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Catalogue:
+        issues: list[Issue] = []
+        caps = set(self.capabilities)
+        seen: set[str] = set()
+        for j, c in enumerate(self.capabilities):
+            if c in seen:
+                issues.append((("capabilities", j), f"capability {c!r} is listed twice", c))
+            seen.add(c)
+        keys = [i.key for i in self.industries]
+        seen = set()
+        for i, ind in enumerate(self.industries):
+            if ind.key in seen:
+                issues.append(
+                    (("industries", i, "key"), f"industry key {ind.key!r} is used twice", ind.key)
+                )
+            seen.add(ind.key)
+            for j, c in enumerate(ind.requires):
+                if c not in caps:
+                    msg = unknown_name("capability", c, caps)
+                    issues.append((("industries", i, "requires", j), msg, c))
+        local = [i.key for i in self.industries if i.local_services]
+        if len(local) != 1:
+            found = f"found {len(local)}" + (f" ({_names(local)})" if local else "")
+            issues.append(
+                (
+                    ("industries",),
+                    f"{found} industries with local_services = true; allowed: exactly one",
+                    local,
+                )
+            )
+        pairs: set[tuple[str, str]] = set()
+        totals: dict[str, float] = {}
+        for n, link in enumerate(self.inputs):
+            for field in ("buyer", "supplier"):
+                k = getattr(link, field)
+                if k not in keys:
+                    issues.append((("inputs", n, field), unknown_name("industry", k, keys), k))
+            if (link.buyer, link.supplier) in pairs:
+                msg = f"link {link.buyer} <- {link.supplier} is listed twice"
+                issues.append((("inputs", n), msg, link.supplier))
+            pairs.add((link.buyer, link.supplier))
+            totals[link.buyer] = totals.get(link.buyer, 0.0) + link.coefficient
+        for buyer, total in totals.items():
+            if total >= 1.0:
+                msg = f"input coefficients of {buyer!r} sum to {total:.3g}; allowed: less than 1"
+                issues.append((("inputs",), msg, total))
+        _raise_issues("Catalogue", issues)
+        return self
+
+
+# --------------------------------------------------------------------------- region
+
+InstitutionType = Literal[
+    "training_institute",
+    "technology_centre",
+    "business_association",
+    "development_agency",
+    "university",
+]
+
+
+class District(Strict):
+    """A town and its surroundings."""
+
+    name: str
+    x: int = Field(ge=0, le=500)
+    y: int = Field(ge=0, le=500)
+    labour_force: int = Field(gt=0, le=5_000_000, description="workers")
+
+
+class RegionIndustry(Strict):
+    """Initial presence of a catalogue industry in the region."""
+
+    key: str
+    employment: int = Field(ge=0, le=2_000_000, description="workers at start")
+    firms: int | None = Field(
+        None, ge=0, le=20_000, description="firms at start (default: employment/40)"
+    )
+    district: str | None = Field(None, description="district the industry clusters in")
+
+
+class InstitutionSpec(Strict):
+    """A meso institution placed in a district."""
+
+    type: InstitutionType
+    district: str
+    focus: list[str] = Field(min_length=1, description="capabilities or industries it serves")
+    radius: float = Field(12.0, gt=0.0, le=500.0, description="reach in grid cells")
+    capacity: int = Field(15, ge=0, le=10_000, description="clients served per quarter")
+    quality: Fraction = Field(0.5, description="effect size multiplier 0..1")
+    responsiveness: Fraction = Field(0.05, description="focus adjustment rate / quarter")
+    budget: float = Field(10.0, ge=0.0, le=1e6, description="running budget / quarter")
+
+
+class Culture(Strict):
+    """Meta level: entrepreneurial culture, trust, capacity to coordinate."""
+
+    entrepreneurial_culture: float = Field(
+        1.0, ge=0.0, le=5.0, description="multiplier on nascent entrepreneurs"
+    )
+    trust: Fraction = Field(0.5, description="scales knowledge spillovers and cluster effects")
+    coordination: Fraction = Field(0.5, description="scales institution responsiveness")
+
+
+class Region(Strict):
+    """A region profile: grid, districts, industries, institutions, culture."""
+
+    name: str
+    description: str = ""
+    width: int = Field(40, ge=10, le=200, description="grid cells")
+    height: int = Field(40, ge=10, le=200, description="grid cells")
+    unemployment_rate: Fraction = Field(0.06, description="initial unemployment rate")
+    local_sourcing: Fraction = Field(0.25, description="share of inputs bought in the region")
+    districts: list[District] = Field(min_length=1, max_length=20)
+    industries: list[RegionIndustry] = Field(min_length=1)
+    institutions: list[InstitutionSpec] = []
+    culture: Culture = Culture()
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Region:
+        issues: list[Issue] = []
+        names = [d.name for d in self.districts]
+        seen: set[str] = set()
+        for i, d in enumerate(self.districts):
+            if d.name in seen:
+                msg = f"district name {d.name!r} is used twice; allowed: unique names"
+                issues.append((("districts", i, "name"), msg, d.name))
+            seen.add(d.name)
+            for axis, size in (("x", self.width), ("y", self.height)):
+                v = getattr(d, axis)
+                if v >= size:
+                    msg = (
+                        f"{v} lies outside the {self.width}x{self.height} grid; "
+                        f"allowed: 0 to {size - 1}"
+                    )
+                    issues.append((("districts", i, axis), msg, v))
+        pairs: set[tuple[str, str | None]] = set()
+        for i, ind in enumerate(self.industries):
+            if ind.district is not None and ind.district not in names:
+                msg = unknown_name("district", ind.district, names)
+                issues.append((("industries", i, "district"), msg, ind.district))
+            if (ind.key, ind.district) in pairs:
+                where = f" in district {ind.district!r}" if ind.district else ""
+                msg = f"industry {ind.key!r} is listed twice{where}; allowed: once per district"
+                issues.append((("industries", i, "key"), msg, ind.key))
+            pairs.add((ind.key, ind.district))
+        for i, inst in enumerate(self.institutions):
+            if inst.district not in names:
+                msg = unknown_name("district", inst.district, names)
+                issues.append((("institutions", i, "district"), msg, inst.district))
+        employed = sum(i.employment for i in self.industries)
+        lf = sum(d.labour_force for d in self.districts)
+        if employed > lf:
+            msg = (
+                f"initial employment {employed} exceeds the labour force {lf}; "
+                "allowed: at most the sum of the districts' labour_force"
+            )
+            issues.append((("industries",), msg, employed))
+        _raise_issues("Region", issues)
+        return self
+
+
+def region_catalogue_issues(region: Region, catalogue: Catalogue) -> list[Issue]:
+    """Names in a region that the catalogue does not know.
+
+    Args:
+        region: a validated region profile.
+        catalogue: the catalogue its industries and institution focus must come from.
+
+    Returns:
+        Issues located relative to the region, e.g. ``("industries", 3, "key")``.
+    """
+    keys = [i.key for i in catalogue.industries]
+    caps = list(catalogue.capabilities)
+    issues: list[Issue] = []
+    for i, ind in enumerate(region.industries):
+        if ind.key not in keys:
+            issues.append(
+                (("industries", i, "key"), unknown_name("industry", ind.key, keys), ind.key)
+            )
+    for i, inst in enumerate(region.institutions):
+        for j, f in enumerate(inst.focus):
+            if f not in caps and f not in keys:
+                msg = (
+                    f"{f!r} is neither a capability nor an industry of the catalogue; "
+                    f"allowed: a capability ({_names(caps)}) or an industry ({_names(keys)})"
+                )
+                issues.append((("institutions", i, "focus", j), msg, f))
+    return issues
+
+
+# --------------------------------------------------------------------------- parameters
+
+
+class MarketParams(Strict):
+    """Demand, competition and value chains."""
+
+    selection: float = Field(0.1, ge=0.0, le=5.0, description="replicator speed / quarter")
+    frontier_growth: float = Field(0.004, ge=0.0, le=0.05, description="world frontier / quarter")
+    demand_noise: float = Field(0.02, ge=0.0, le=0.5, description="sd of demand shocks")
+    fit_weight: float = Field(1.0, ge=0.0, le=5.0, description="exponent on capability fit")
+    wage_weight: float = Field(
+        0.5, ge=0.0, le=5.0, description="competitiveness elasticity to the regional wage"
+    )
+    local_services_share: Fraction = Field(
+        0.3, description="share of the regional wage bill spent on local services"
+    )
+    regional_market_share: Fraction = Field(
+        0.3, description="region's initial share of its export industries' world demand"
+    )
+    entry_share: Fraction = Field(0.1, description="new firm share, relative to the mean firm")
+
+
+class FirmParams(Strict):
+    """Firm behaviour."""
+
+    productivity_sigma: float = Field(0.35, ge=0.0, le=2.0, description="lognormal sd at start")
+    size_sigma: float = Field(1.1, ge=0.0, le=3.0, description="lognormal sd of start sizes")
+    fixed_cost: float = Field(
+        1.0, ge=0.0, le=1e4, description="fixed cost / quarter, value-added units"
+    )
+    employment_adjustment: Fraction = Field(0.3, description="share of gap closed / quarter")
+    rd_intensity: Fraction = Field(0.03, description="mean share of value added spent on R&D")
+    innovation_rate: float = Field(
+        0.004, ge=0.0, le=100.0, description="innovations per unit of R&D spend"
+    )
+    innovation_size: float = Field(0.04, ge=0.0, le=1.0, description="mean log-productivity gain")
+    innovation_tail: float = Field(2.5, gt=1.0, le=10.0, description="Pareto tail index")
+    imitation_rate: Fraction = Field(0.03, description="share of gap to neighbours closed")
+    spillover_radius: float = Field(6.0, gt=0.0, le=200.0, description="distance decay, cells")
+    cluster_bonus: float = Field(0.5, ge=0.0, le=5.0, description="extra spillover same industry")
+    learning_by_doing: Fraction = Field(0.03, description="proficiency gain / quarter")
+    depreciation: Fraction = Field(0.02, description="proficiency loss / quarter when unused")
+    spinoff_probability: Fraction = Field(0.01, description="per quarter, profitable firms")
+    exit_patience: int = Field(3, ge=1, le=40, description="quarters of negative equity")
+    initial_equity: float = Field(2.0, ge=0.0, le=100.0, description="quarters of wage bill")
+
+
+class LabourParams(Strict):
+    """The labour pool and the regional wage."""
+
+    wage: float = Field(0.6, gt=0.0, le=10.0, description="initial wage, value added units")
+    wage_unemployment: float = Field(0.3, ge=0.0, le=5.0, description="wage response to u")
+    wage_productivity: Fraction = Field(0.5, description="pass-through of productivity growth")
+    natural_unemployment: Fraction = Field(0.06, description="u at which wages are stable")
+    skill_decay: Fraction = Field(0.03, description="skill loss / quarter of unemployment")
+    labour_force_growth: float = Field(0.0, ge=-0.05, le=0.05, description="/ quarter")
+    turnover: Fraction = Field(0.01, description="unemployed leaving the labour force / quarter")
+    commuting: Fraction = Field(0.3, description="share of hires from other districts")
+
+
+class EntrepreneurParams(Strict):
+    """Nascent entrepreneurs and experiments."""
+
+    base_rate: float = Field(
+        0.0001, ge=0.0, le=0.05, description="nascent per labour-force member / quarter"
+    )
+    unemployment_push: float = Field(3.0, ge=0.0, le=50.0, description="extra rate per unit u")
+    savings: float = Field(12.0, ge=0.0, le=1e4, description="mean savings, value added units")
+    experiment_quarters: int = Field(4, ge=1, le=40, description="length of an experiment")
+    experiment_cost: float = Field(
+        1.5, ge=0.0, le=1e4, description="cost / quarter at complexity 0"
+    )
+    complexity_cost: float = Field(1.0, ge=0.0, le=20.0, description="extra cost per complexity")
+    pioneer_risk: Fraction = Field(0.5, description="extra failure risk, new to the region")
+    discovery_spillover: Fraction = Field(0.7, description="pioneer risk removed by a discovery")
+    success_base: float = Field(0.0, ge=-10.0, le=10.0, description="logit intercept")
+    new_firm_size: float = Field(5.0, gt=0.0, le=1e4, description="workers at founding")
+
+
+class InstitutionParams(Strict):
+    """Effect sizes of institution services (scaled by each institution's quality)."""
+
+    training_gain: Fraction = Field(0.1, description="proficiency gain per service")
+    extension_gain: Fraction = Field(0.03, description="log-productivity gain per service")
+    association_spillover: float = Field(0.5, ge=0.0, le=5.0, description="member spillover bonus")
+    association_risk_cut: Fraction = Field(0.3, description="entry risk removed in focus")
+    entrant_teaching: Fraction = Field(0.5, description="weight of taught skills in entrants")
+    foresight_lead: int = Field(8, ge=0, le=80, description="quarters emerging seen early")
+    visibility_lag: int = Field(8, ge=0, le=80, description="quarters emerging industries unseen")
+
+
+Targeting = Literal["none", "top_down", "bottom_up", "adaptive"]
+BottomUpVariant = Literal["low_hanging_fruit", "balanced_portfolio", "long_jumps"]
+
+
+class Allocation(Strict):
+    """Shares of the regional policy budget by instrument (DESIGN §2.6)."""
+
+    targeted_support: Fraction = 0.0
+    experimentation: Fraction = 0.0
+    institution_strengthening: Fraction = 0.0
+    cluster_promotion: Fraction = 0.0
+    value_chain_promotion: Fraction = 0.0
+    foresight: Fraction = 0.0
+
+    @model_validator(mode="after")
+    def _sums(self) -> Allocation:
+        total = sum(self.model_dump().values())
+        if total > 1.0 + 1e-9:
+            msg = f"allocation shares sum to {total:.3f}; allowed: at most 1"
+            _raise_issues("Allocation", [((), msg, total)])
+        return self
+
+
+class PolicyParams(Strict):
+    """The regional policy maker."""
+
+    targeting: Targeting = "none"
+    variant: BottomUpVariant = "balanced_portfolio"
+    priority_industries: list[str] = Field([], description="top_down targets")
+    budget: float = Field(0.0, ge=0.0, le=1e6, description="regional budget / quarter")
+    allocation: Allocation = Allocation()
+    review_interval: int = Field(12, ge=1, le=400, description="quarters between reviews")
+    targets: int = Field(3, ge=1, le=30, description="industries targeted at a time")
+    adaptive_breadth: int = Field(6, ge=1, le=30, description="adaptive: industries tried")
+    subsidy_rate_cap: Fraction = Field(0.15, description="max subsidy per unit of value added")
+    grant_share: Fraction = Field(0.8, description="share of experiment cost a grant pays")
+
+
+class NationalParams(Strict):
+    """Macro level: the national framework and top-down support."""
+
+    co_funding: float = Field(0.0, ge=0.0, le=10.0, description="national money per regional unit")
+    enabling_environment: Fraction = Field(0.0, description="cut in all firms' fixed costs")
+
+
+# --------------------------------------------------------------------------- events
+
+
+class EventBase(Strict):
+    """A scheduled event: fires just before quarter `step` is simulated."""
+
+    step: int = Field(ge=1, le=10_000)
+
+
+class IndustryDecline(EventBase):
+    """Demand of an industry falls by `fraction` over `duration` quarters."""
+
+    type: Literal["industry_decline"]
+    industry: str
+    fraction: Fraction = 0.5
+    duration: int = Field(8, ge=1, le=400)
+
+
+class DemandBoom(EventBase):
+    """Demand of an industry rises by `fraction` over `duration` quarters."""
+
+    type: Literal["demand_boom"]
+    industry: str
+    fraction: float = Field(0.5, gt=0.0, le=10.0)
+    duration: int = Field(8, ge=1, le=400)
+
+
+class PlantClosure(EventBase):
+    """The largest firm of an industry exits."""
+
+    type: Literal["plant_closure"]
+    industry: str
+
+
+class TechnologyShift(EventBase):
+    """Capabilities become obsolete: proficiency and skills in them lose `severity`."""
+
+    type: Literal["technology_shift"]
+    capabilities: list[str] = Field(min_length=1)
+    severity: Fraction = 0.5
+
+
+class EmergingIndustry(EventBase):
+    """An emerging industry is born now (its lifecycle birth moves to this step)."""
+
+    type: Literal["emerging_industry"]
+    industry: str
+
+
+class BudgetCut(EventBase):
+    """The regional policy budget is cut by `fraction`."""
+
+    type: Literal["budget_cut"]
+    fraction: Fraction = 0.5
+
+
+class NationalSupport(EventBase):
+    """National co-funding switched on (at `co_funding`) or off."""
+
+    type: Literal["national_support"]
+    on: bool = True
+    co_funding: float = Field(1.0, ge=0.0, le=10.0)
+
+
+Event = Annotated[
+    IndustryDecline
+    | DemandBoom
+    | PlantClosure
+    | TechnologyShift
+    | EmergingIndustry
+    | BudgetCut
+    | NationalSupport,
+    Field(discriminator="type"),
+]
+
+
+# --------------------------------------------------------------------------- scenario
+
+
+class Scenario(Strict):
+    """A complete experiment: a region, all parameters, policy and events."""
+
+    name: str
+    description: str = ""
+    region: Region
+    catalogue: Catalogue
+    steps: int = Field(120, ge=1, le=2_000, description="quarters to simulate")
+    market: MarketParams = MarketParams()
+    firms: FirmParams = FirmParams()
+    labour: LabourParams = LabourParams()
+    entrepreneurs: EntrepreneurParams = EntrepreneurParams()
+    institutions: InstitutionParams = InstitutionParams()
+    policy: PolicyParams = PolicyParams()
+    national: NationalParams = NationalParams()
+    events: list[Event] = []
+
+    @model_validator(mode="after")
+    def _names_known(self) -> Scenario:
+        keys = [i.key for i in self.catalogue.industries]
+        caps = list(self.catalogue.capabilities)
+        issues: list[Issue] = [
+            (("region", *loc), msg, v)
+            for loc, msg, v in region_catalogue_issues(self.region, self.catalogue)
+        ]
+        for i, k in enumerate(self.policy.priority_industries):
+            if k not in keys:
+                msg = unknown_name("industry", k, keys)
+                issues.append((("policy", "priority_industries", i), msg, k))
+        for i, ev in enumerate(self.events):
+            industry = getattr(ev, "industry", None)
+            if industry is not None and industry not in keys:
+                msg = unknown_name("industry", industry, keys)
+                issues.append((("events", i, ev.type, "industry"), msg, industry))
+            for j, c in enumerate(getattr(ev, "capabilities", [])):
+                if c not in caps:
+                    msg = unknown_name("capability", c, caps)
+                    issues.append((("events", i, ev.type, "capabilities", j), msg, c))
+            if ev.step > self.steps:
+                msg = (
+                    f"step {ev.step} is after the last step of the run; "
+                    f"allowed: 1 to steps ({self.steps})"
+                )
+                issues.append((("events", i, ev.type, "step"), msg, ev.step))
+        _raise_issues("Scenario", issues)
+        return self
