@@ -77,6 +77,7 @@ def innovate(model: RegionModel) -> None:
     if len(f) == 0:
         return
     u = model.streams.uniform_by_serial("innovation", model.steps, f.serial, k=2)
+    model.innovation_draws = dict(zip(f.serial.tolist(), map(tuple, u.tolist()), strict=True))
     spend = f.rd * np.maximum(f.value_added, 0.0)
     chance = 1.0 - np.exp(-p.innovation_rate * spend)
     alpha = p.innovation_tail

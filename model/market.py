@@ -72,6 +72,7 @@ class Market:
             rng: the demand stream (one normal draw per industry, always K draws).
         """
         noise = np.exp(self.params.demand_noise * rng.standard_normal(self.space.size))
+        self.noise = noise
         level = self.space.lifecycle_demand(t) * self.event_factor(t) * noise
         # world demand grows in volume with the world's productivity (the frontier)
         world = (1.0 + self.params.frontier_growth) ** t

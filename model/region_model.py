@@ -152,6 +152,7 @@ class RegionModel(Model):
             self.counters["births"] += 1
             self.counters[origin + "s"] += 1
             self.counters_this_step["births"] += 1
+        self.ledger.record_entry(self.space.keys[industry], self.steps, firm, origin)
         return firm
 
     def remove_firms(self, rows: np.ndarray, reason: str) -> None:
