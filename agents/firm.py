@@ -72,17 +72,21 @@ class Firm(CellAgent):
     def spin_off(self, rng: np.random.Generator) -> Firm | None:
         """Regional branching: found a new firm in a related industry (or its own).
 
-        The new industry is drawn with weight relatedness² x demand prospects among the
-        industries that exist in the world now; the spin-off takes a share of this firm's
-        workers, equity and know-how.
+        The new industry is drawn with weight relatedness² x demand prospects x (1 -
+        pioneer risk) among the industries entrepreneurs can see now (its own industry is
+        always open); the spin-off takes a share of this firm's workers, equity and
+        know-how.
         """
         m, f = self.model, self.model.firms
         sp = m.space
         k = self.industry
-        weights = sp.relatedness[k] ** 2 * (m.market.demand > 0)
+        outlook = m.entrepreneurship.outlook
+        # the parent sees what entrepreneurs see: visible industries, pioneer risk
+        weights = sp.relatedness[k] ** 2 * (m.market.demand > 0) * outlook.candidates
         weights[sp.local_services] = 0.0 if k != sp.local_services else weights[sp.local_services]
         growth = np.clip(1.0 + sp.demand_growth(m.steps), 0.1, 3.0)
-        weights = weights * growth
+        weights = weights * growth * (1.0 - outlook.risk)
+        weights[k] = max(weights[k], sp.relatedness[k, k])  # its own industry stays open
         if weights.sum() <= 0:
             return None
         target = int(rng.choice(sp.size, p=weights / weights.sum()))

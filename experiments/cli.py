@@ -12,6 +12,14 @@ from scenarios import ScenarioError, check_files, list_builtins, load_scenario
 
 EXIT_OK, EXIT_FAIL, EXIT_INPUT = 0, 1, 2
 APP_FILE = Path(__file__).resolve().parent.parent / "app.py"
+#: The app server must never reach the internet: no telemetry, and front-end assets only from
+#: the installed ``solara-assets``; a cache miss of solara's CDN proxy goes to a dead loopback
+#: port and fails instead of downloading.
+APP_ENV = {
+    "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",
+    "SOLARA_ASSETS_PROXY": "True",
+    "SOLARA_ASSETS_CDN": "http://127.0.0.1:9/npm/",
+}
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -54,7 +62,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_app(args: argparse.Namespace) -> int:
     """Serve the browser app on localhost (no telemetry, all assets local)."""
-    env = dict(os.environ, SOLARA_TELEMETRY_MIXPANEL_ENABLE="False")
+    env = dict(os.environ, **APP_ENV)
     command = [
         sys.executable,
         "-m",
@@ -66,6 +74,8 @@ def cmd_app(args: argparse.Namespace) -> int:
         "--port",
         str(args.port),
         "--production",
+        "--no-check-version",  # no PyPI request at start-up
+        "--no-open",
     ]
     return subprocess.call(command, env=env)
 

@@ -174,7 +174,9 @@ def summary_table(result: RunResult) -> str:
     """A readable table: indicators at the start and end of the run, and run totals."""
     s = result.series
     first, last = s.iloc[0], s.iloc[-1]
-    width = max(len(label) for _, label, _ in SUMMARY_ROWS + tuple((a, b, "") for a, b in TOTAL_ROWS))
+    width = max(
+        len(label) for _, label, _ in SUMMARY_ROWS + tuple((a, b, "") for a, b in TOTAL_ROWS)
+    )
     head = f"{result.scenario.name} · seed {result.seed} · {int(last['step'])} quarters"
     lines = [head, "=" * len(head), f"{'':<{width}}  {'start':>14}  {'end':>14}"]
     for col, label, fmt in SUMMARY_ROWS:

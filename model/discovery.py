@@ -114,7 +114,9 @@ class DiscoveryLedger:
         """
         jobs: dict[int, float] = {}
         if model is not None:
-            jobs = dict(zip(model.firms.serial.tolist(), model.firms.employment.tolist(), strict=True))
+            jobs = dict(
+                zip(model.firms.serial.tolist(), model.firms.employment.tolist(), strict=True)
+            )
         rows = []
         for d in self.entries.values():
             serials = [s for _, s, _ in d.followers]
@@ -129,7 +131,9 @@ class DiscoveryLedger:
                         float(min(s for s, _, _ in d.followers)) if d.followers else np.nan
                     ),
                     "follower_jobs": (
-                        float(sum(jobs.get(s, 0.0) for s in serials)) if model is not None else np.nan
+                        float(sum(jobs.get(s, 0.0) for s in serials))
+                        if model is not None
+                        else np.nan
                     ),
                 }
             )

@@ -1,14 +1,284 @@
-"""STUB (being replaced): entrepreneurs."""
+"""Nascent entrepreneurs and their experiments, for the whole region (DESIGN §2.4).
+
+Once per quarter, after the institutions have served their clients:
+
+1. **Outlook.** What entrepreneurs see is computed once for all of them (``Outlook``):
+   the candidate industries (visible — present in the region or made visible by
+   institutions — and in existence by the time an experiment ends), expected demand
+   growth, the region's profit margin per industry, the perceived pioneer risk, the
+   experiment cost, complexity, and each district's labour-pool fit.
+2. **Experiments under way** run one more quarter and are resolved when they end
+   (``agents.entrepreneur.Entrepreneur`` holds the behaviour and its coefficients).
+3. **Nascent entrepreneurs** appear: a Poisson number with mean::
+
+       base_rate * labour_force * (1 + unemployment_push * u) * entrepreneurial_culture
+
+   each drawn from a pool group (district, industry of last job or new entrant) with
+   probability proportional to its unemployed, with savings ~ Exponential(mean
+   ``savings``). Each searches, applies for a grant and, if it starts, leaves the pool and
+   runs its first quarter.
+
+Perceived pioneer risk of industry ``k``: 0 where a firm of the region is in ``k``;
+otherwise ``pioneer_risk``, times ``1 - discovery_spillover`` if the region has ever had
+a firm in ``k`` (a discovery, or an industry present at the start that died out), times
+``1 - entry_risk_cut_k`` (business associations, ``model.institutions``).
+
+Expected grant coverage ``gamma_k``: the share of the expected experiment cost that grants
+paid to those who applied in ``k``, smoothed over quarters (weight ``GRANT_MEMORY`` on the
+latest quarter's mean); industries nobody has applied in yet get the mean over all
+applications. Entrepreneurs so learn where an experimentation fund pays, and a targeted
+fund steers them toward its targets.
+
+Labour conservation: an entrepreneur is withdrawn from the pool when the experiment
+starts and counts as employed (``active``) until it ends: then they become the first
+worker of the new firm, or return to their pool group. So firm employment + ``active`` +
+unemployed = labour force.
+
+Randomness: the count, origins, savings and tastes of nascent entrepreneurs and the
+placement of new firms come from the ``entrepreneurs`` stream of the step; each active
+entrepreneur's quarterly cost and success draws are indexed by their serial number
+(``uniform_by_serial`` on the same stream at step + ``SERIAL_STEP_OFFSET``, so the two do
+not overlap), which keeps paired comparisons aligned.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from agents.entrepreneur import Entrepreneur
+
+if TYPE_CHECKING:
+    from model.region_model import RegionModel
+
+SERIAL_STEP_OFFSET = 1 << 20  # per-entrepreneur draws use the stream at step + this
+GROWTH_HORIZON = 8  # quarters over which entrepreneurs judge demand growth
+MIN_GROUP = 1.0  # a pool group must hold at least one worker to give an entrepreneur
+GRANT_MEMORY = 0.3  # weight of the latest quarter in the expected grant coverage
+
+
+def empty_stats() -> dict[str, int]:
+    """Counters of one step: experiments started, succeeded, failed, and discoveries."""
+    return {"started": 0, "succeeded": 0, "failed": 0, "discoveries": 0}
+
+
+@dataclass
+class Outlook:
+    """What entrepreneurs see this quarter (K = industries, C = capabilities, D = districts)."""
+
+    candidates: np.ndarray  # K bool: visible and existing when an experiment ends
+    growth: np.ndarray  # K, expected relative demand growth, clipped to [-1, 1]
+    margin: np.ndarray  # K, mean profit / value added of the region's firms (0: none)
+    risk: np.ndarray  # K, perceived pioneer risk
+    risk_cut: np.ndarray  # K, institutions' entry-risk cut (0..1)
+    complexity: np.ndarray  # K, complexity / highest complexity
+    cost: np.ndarray  # K, expected experiment cost per quarter
+    frontier: np.ndarray  # K, frontier productivity now
+    pool_fit: np.ndarray  # D x K, relatedness of each district's workers to each industry
+    entrant_fit: np.ndarray  # K, fit of new entrants' taught skills
+    taught: np.ndarray  # C, new entrants' capability profile
+    coverage: np.ndarray  # K, expected share of the experiment cost paid by a grant
+
 
 class Entrepreneurship:
-    """Stub."""
+    """All nascent entrepreneurs of the region and their experiments.
 
-    def __init__(self, model) -> None:
+    Attributes:
+        entrepreneurs: those currently experimenting, in order of serial number.
+        step_stats: this step's counts (``empty_stats`` keys).
+        totals: the same counts since the start.
+        started_by_industry: K, experiments started in each industry since the start.
+        succeeded_by_industry: K, successful experiments in each industry.
+    """
+
+    def __init__(self, model: RegionModel) -> None:
+        """Create the (empty) population of entrepreneurs of ``model``."""
         self.model = model
-        self.active = 0
+        k = model.space.size
+        self.entrepreneurs: list[Entrepreneur] = []
+        self.step_stats = empty_stats()
+        self.totals = empty_stats()
+        self.started_by_industry = np.zeros(k, dtype=np.int64)
+        self.succeeded_by_industry = np.zeros(k, dtype=np.int64)
+        self.nascent = 0  # nascent entrepreneurs this step (started or not)
+        self.next_serial = 0
+        self.coverage = np.zeros(k)  # smoothed grant coverage by industry applied in
+        self.coverage_all = 0.0  # smoothed grant coverage over all applications
+        self.applied = np.zeros(k, dtype=bool)  # industries somebody has applied in
+        self.outlook = self.compute_outlook()
+
+    @property
+    def active(self) -> int:
+        """Entrepreneurs currently experimenting (counted as employed)."""
+        return len(self.entrepreneurs)
+
+    # ------------------------------------------------------------------ one quarter
 
     def step(self) -> None:
-        """Stub."""
+        """One quarter: ongoing experiments advance, nascent entrepreneurs appear."""
+        m = self.model
+        self.step_stats = empty_stats()
+        self.outlook = self.compute_outlook()
+        rng = m.streams.get("entrepreneurs", m.steps)
+        nascent = self.draw_nascent(rng)
+        ongoing = list(self.entrepreneurs)
+        self.entrepreneurs = []
+        applications: list[tuple[int, float]] = []
+        for e in nascent:
+            if e.search() and e.fund():
+                e.start()
+                self.step_stats["started"] += 1
+                self.started_by_industry[e.target] += 1
+                ongoing.append(e)
+            else:
+                e.remove()
+            if e.value >= 0.0:  # searched with success, so applied for a grant
+                applications.append((e.target, e.granted / max(e.expected_cost(), 1e-12)))
+        self.learn_coverage(applications)
+        if ongoing:
+            serials = np.array([e.serial for e in ongoing])
+            u = m.streams.uniform_by_serial(
+                "entrepreneurs", m.steps + SERIAL_STEP_OFFSET, serials, k=2
+            )
+            for e, (u_cost, u_success) in zip(ongoing, u, strict=True):
+                e.step(float(u_cost), float(u_success), rng)
+                self.tally(e)
+        for key, value in self.step_stats.items():
+            self.totals[key] += value
+
+    def tally(self, e: Entrepreneur) -> None:
+        """Count an entrepreneur's quarter; keep them if still experimenting."""
+        if e.outcome is None:
+            self.entrepreneurs.append(e)
+            return
+        self.step_stats[e.outcome] += 1
+        if e.outcome == "succeeded":
+            self.succeeded_by_industry[e.target] += 1
+            self.outlook.risk[e.target] = 0.0  # the industry is now present
+            self.step_stats["discoveries"] += int(e.discovery)
+
+    def learn_coverage(self, applications: list[tuple[int, float]]) -> None:
+        """Update the expected grant coverage from this quarter's grant applications.
+
+        Args:
+            applications: (industry, granted / expected cost) of each applicant.
+        """
+        if not applications:
+            return
+        ks = np.array([k for k, _ in applications])
+        cov = np.array([c for _, c in applications])
+        n = np.bincount(ks, minlength=len(self.coverage))
+        mean = np.bincount(ks, weights=cov, minlength=len(self.coverage)) / np.maximum(n, 1)
+        seen = n > 0
+        first = seen & ~self.applied
+        self.coverage = np.where(first, mean, self.coverage)
+        update = seen & ~first
+        self.coverage[update] += GRANT_MEMORY * (mean[update] - self.coverage[update])
+        self.applied |= seen
+        self.coverage_all += GRANT_MEMORY * (float(cov.mean()) - self.coverage_all)
+
+    # ------------------------------------------------------------------ nascent
+
+    def expected_nascent(self) -> float:
+        """Mean number of nascent entrepreneurs this quarter."""
+        m = self.model
+        p = m.params.entrepreneurs
+        lf = float(m.labour.labour_force.sum())
+        push = 1.0 + p.unemployment_push * m.labour.unemployment_rate
+        return p.base_rate * lf * push * m.culture.entrepreneurial_culture
+
+    def draw_nascent(self, rng: np.random.Generator) -> list[Entrepreneur]:
+        """Draw this quarter's nascent entrepreneurs from the unemployed pool."""
+        m = self.model
+        pool = m.labour.unemployed
+        n = int(rng.poisson(self.expected_nascent()))
+        self.nascent = 0
+        weights = np.where(pool >= MIN_GROUP, pool, 0.0).ravel()
+        if n == 0 or weights.sum() <= 0:
+            return []
+        groups = rng.choice(weights.size, size=n, p=weights / weights.sum())
+        savings = rng.exponential(m.params.entrepreneurs.savings, size=n)
+        tastes = rng.standard_normal((n, m.space.size))
+        out = []
+        for g, s, taste in zip(groups, savings, tastes, strict=True):
+            d, col = divmod(int(g), pool.shape[1])
+            if pool[d, col] - sum(e.district == d and e.column == col for e in out) < MIN_GROUP:
+                continue
+            out.append(
+                Entrepreneur(
+                    m, self.next_serial, d, col, float(m.labour.skill[d, col]), float(s), taste
+                )
+            )
+            self.next_serial += 1
+        self.nascent = len(out)
+        return out
+
+    # ------------------------------------------------------------------ the outlook
+
+    def compute_outlook(self) -> Outlook:
+        """What entrepreneurs see this quarter (see the module docstring)."""
+        m = self.model
+        sp, f, p = m.space, m.firms, m.params.entrepreneurs
+        t = m.steps
+        present = m.present()
+        visible = present | np.asarray(m.institutions.visible_industries(), dtype=bool)
+        exists_later = sp.lifecycle_demand(t + p.experiment_quarters) > 0
+        growth = np.clip(sp.demand_growth(t, GROWTH_HORIZON), -1.0, 1.0)
+        ratio = np.where(f.value_added > 0, f.profit / np.maximum(f.value_added, 1e-12), 0.0)
+        counted = (f.value_added > 0).astype(float)
+        n_k = f.by_industry(counted, sp.size)
+        margin = np.where(
+            n_k > 0,
+            f.by_industry(np.clip(ratio, -1.0, 1.0) * counted, sp.size) / np.maximum(n_k, 1),
+            0.0,
+        )
+        cut = np.clip(np.asarray(m.institutions.entry_risk_cut(), dtype=float), 0.0, 1.0)
+        complexity = sp.complexity / max(float(sp.complexity.max()), 1.0)
+        taught = self.taught_profile()
+        return Outlook(
+            candidates=visible & exists_later,
+            growth=growth,
+            margin=margin,
+            risk=self.pioneer_risk(present, cut),
+            risk_cut=cut,
+            complexity=complexity,
+            cost=p.experiment_cost * (1.0 + p.complexity_cost * complexity),
+            frontier=sp.productivity * (1.0 + m.params.market.frontier_growth) ** t,
+            pool_fit=self.pool_fit(),
+            entrant_fit=m.entrant_fit(),
+            taught=taught,
+            coverage=np.where(self.applied, self.coverage, self.coverage_all),
+        )
+
+    def pioneer_risk(self, present: np.ndarray, cut: np.ndarray) -> np.ndarray:
+        """K, perceived pioneer risk: none where present, less once the region knows it."""
+        m = self.model
+        p = m.params.entrepreneurs
+        known = m.ledger.is_known(m.space.keys)
+        risk = p.pioneer_risk * np.where(known, 1.0 - p.discovery_spillover, 1.0)
+        return np.where(present, 0.0, risk * (1.0 - cut))
+
+    def pool_fit(self) -> np.ndarray:
+        """D x K, relatedness-weighted share of each district's workers related to each industry.
+
+        Employed and unemployed workers count with the relatedness of their (last)
+        industry to the target; new entrants with the fit of what they were taught.
+        """
+        m = self.model
+        f, sp, pool = m.firms, m.space, m.labour
+        k = sp.size
+        workers = f.by_district_industry(f.employment, m.n_districts, k) + pool.unemployed[:, :k]
+        related = (
+            workers @ sp.relatedness
+            + pool.unemployed[:, k:].sum(axis=1)[:, None] * (m.entrant_fit()[None, :])
+        )
+        total = workers.sum(axis=1) + pool.unemployed[:, k:].sum(axis=1)
+        return related / np.maximum(total, 1e-12)[:, None]
+
+    def taught_profile(self) -> np.ndarray:
+        """C, capability profile of new labour-force entrants (as in ``entrant_fit``)."""
+        m = self.model
+        w = m.params.institutions.entrant_teaching
+        return (1.0 - w) * 0.3 + w * np.asarray(m.institutions.taught_profile(), dtype=float)

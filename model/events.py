@@ -1,8 +1,168 @@
-"""STUB (being replaced): events."""
+"""Scheduled and live events (DESIGN §2.7).
+
+Every event of the scenario is put on Mesa's event list at ``step - 0.5``, so it fires
+just before quarter ``step`` is simulated; ``trigger`` applies an event at once (the live
+app), taking effect from the next quarter. Effects:
+
+* ``industry_decline``: the industry's external demand moves linearly to
+  ``1 - fraction`` of what it would have been over ``duration`` quarters (a ``Ramp``).
+* ``demand_boom``: the same, to ``1 + fraction``.
+* ``plant_closure``: the industry's largest firm (by employment) exits; its workers join
+  the unemployed pool under that industry with the firm's capability fit as their skill.
+* ``technology_shift``: proficiency of every firm in the listed capabilities falls by
+  ``severity`` (multiplied by ``1 - severity``); the skill of each unemployed group whose
+  last industry requires some of them falls by ``severity`` times the share of that
+  industry's requirements that became obsolete.
+* ``emerging_industry``: the industry's lifecycle birth moves to now (only if it was
+  not yet born), so its demand starts and grows from here.
+* ``budget_cut``: ``model.policy.cut_budget(fraction)``.
+* ``national_support``: ``model.policy.set_national(on, co_funding)``.
+
+Each event adds a plain-language line to the model's log (``model.record``) and a short
+``(step, label)`` marker for charts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from model.market import Ramp
+from scenarios.schema import (
+    BudgetCut,
+    DemandBoom,
+    EmergingIndustry,
+    IndustryDecline,
+    NationalSupport,
+    PlantClosure,
+    TechnologyShift,
+)
+
+if TYPE_CHECKING:
+    from model.region_model import RegionModel
+    from scenarios.schema import Event
+
+EARLY = 0.5  # scheduled events fire this long before their quarter is simulated
+
+
+@dataclass
+class ScheduledEvent:
+    """An event waiting on Mesa's event list (held here: Mesa keeps a weak reference)."""
+
+    manager: EventManager
+    event: Event
+    fired: bool = False
+
+    def fire(self) -> None:
+        """Apply the event now."""
+        self.fired = True
+        self.manager.trigger(self.event)
 
 
 class EventManager:
-    """Stub."""
+    """Applies scenario events on schedule, and live events on request.
 
-    def __init__(self, model) -> None:
+    Attributes:
+        scheduled: the scenario's events, in scenario order, each with a ``fired`` flag.
+        markers: ``(step, label)`` for every event applied, for chart markers.
+    """
+
+    def __init__(self, model: RegionModel) -> None:
+        """Schedule every event of ``model.params.events``."""
         self.model = model
+        self.markers: list[tuple[int, str]] = []
+        self.scheduled: list[ScheduledEvent] = []
+        for event in model.params.events:
+            item = ScheduledEvent(self, event)
+            self.scheduled.append(item)
+            model.schedule_event(item.fire, at=event.step - EARLY)
+
+    def trigger(self, event: Event) -> str:
+        """Apply an event now, effective from the next quarter; return its log line.
+
+        Args:
+            event: a schema event object (its ``step`` is ignored here).
+        """
+        step = self.model.steps + 1
+        handlers = {
+            IndustryDecline: self._demand_ramp,
+            DemandBoom: self._demand_ramp,
+            PlantClosure: self._plant_closure,
+            TechnologyShift: self._technology_shift,
+            EmergingIndustry: self._emerging_industry,
+            BudgetCut: self._budget_cut,
+            NationalSupport: self._national_support,
+        }
+        text, label = handlers[type(event)](event, step)
+        self.model.record(text, step)
+        self.markers.append((step, label))
+        return f"Q{step}: {text}"
+
+    # ------------------------------------------------------------------ effects
+
+    def _name(self, key: str) -> str:
+        sp = self.model.space
+        return sp.names[sp.index(key)]
+
+    def _demand_ramp(self, event: IndustryDecline | DemandBoom, step: int) -> tuple[str, str]:
+        k = self.model.space.index(event.industry)
+        decline = isinstance(event, IndustryDecline)
+        target = 1.0 - event.fraction if decline else 1.0 + event.fraction
+        self.model.market.ramps.append(Ramp(k, step, event.duration, target))
+        name = self._name(event.industry)
+        verb = "fall" if decline else "rise"
+        text = (
+            f"demand for {name} starts to {verb} by {event.fraction:.0%} "
+            f"over {event.duration} quarters"
+        )
+        return text, f"{'Decline' if decline else 'Boom'}: {name}"
+
+    def _plant_closure(self, event: PlantClosure, step: int) -> tuple[str, str]:
+        m = self.model
+        k = m.space.index(event.industry)
+        name = self._name(event.industry)
+        rows = np.flatnonzero(m.firms.industry == k)
+        if len(rows) == 0:
+            return f"no {name} firm left to close", f"Closure: {name} (none)"
+        row = rows[np.argmax(m.firms.employment[rows])]
+        jobs = float(m.firms.employment[row])
+        m.remove_firms(np.array([row]), "closure")
+        text = f"the largest {name} firm closes: {jobs:,.0f} workers join the unemployed"
+        return text, f"Closure: {name}"
+
+    def _technology_shift(self, event: TechnologyShift, step: int) -> tuple[str, str]:
+        m = self.model
+        sp, f, pool = m.space, m.firms, m.labour
+        caps = [sp.capabilities.index(c) for c in event.capabilities]
+        keep = 1.0 - event.severity
+        f.proficiency[:, caps] *= keep
+        req = sp.requires
+        obsolete = req[:, caps].sum(axis=1) / np.maximum(req.sum(axis=1), 1.0)
+        pool.skill[:, : sp.size] *= (1.0 - event.severity * obsolete)[None, :]
+        listed = ", ".join(c.replace("_", " ") for c in event.capabilities)
+        text = f"technology shift: know-how in {listed} loses {event.severity:.0%} of its value"
+        return text, "Technology shift"
+
+    def _emerging_industry(self, event: EmergingIndustry, step: int) -> tuple[str, str]:
+        sp = self.model.space
+        k = sp.index(event.industry)
+        name = self._name(event.industry)
+        if sp.birth[k] <= step:
+            return f"{name} already exists; nothing changes", f"Emerging: {name} (exists)"
+        sp.birth[k] = step
+        return f"a new industry is born: {name}", f"Emerging: {name}"
+
+    def _budget_cut(self, event: BudgetCut, step: int) -> tuple[str, str]:
+        self.model.policy.cut_budget(event.fraction)
+        return f"the regional policy budget is cut by {event.fraction:.0%}", "Budget cut"
+
+    def _national_support(self, event: NationalSupport, step: int) -> tuple[str, str]:
+        self.model.policy.set_national(event.on, event.co_funding)
+        if event.on:
+            text = (
+                f"national co-funding switched on: {event.co_funding:g} per unit of regional money"
+            )
+            return text, "National support on"
+        return "national co-funding switched off", "National support off"

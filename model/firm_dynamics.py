@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from model.spillovers import knowledge_level
+
 if TYPE_CHECKING:
     from model.region_model import RegionModel
 
@@ -25,14 +27,14 @@ def produce(model: RegionModel) -> None:
     f.value_added = np.minimum(demanded, OVERTIME * f.employment * f.productivity)
     f.orders = demanded
     fixed = p.fixed_cost * (1.0 - model.params.national.enabling_environment)
-    subsidy = f.subsidy * f.value_added
-    f.profit = (
-        f.value_added * (1.0 - f.rd) - model.labour.wage * f.employment - fixed + subsidy
-    )
-    f.equity = f.equity + f.profit
+    subsidy = model.policy.pay_subsidies(f.subsidy * f.value_added)  # within the envelope
+    wages = model.wages()
+    f.profit = f.value_added * (1.0 - f.rd) - wages * f.employment - fixed + subsidy
+    costs = wages * f.employment + fixed
+    # owners take out what exceeds a buffer of a few quarters of costs
+    f.equity = np.minimum(f.equity + f.profit, np.maximum(p.retained_quarters * costs, f.equity))
     f.negative_quarters = np.where(f.equity < 0, f.negative_quarters + 1, 0)
     f.age = f.age + 1
-    model.policy_spending["targeted_support"] = float(subsidy.sum())
 
 
 def adjust_employment(model: RegionModel) -> None:
@@ -61,9 +63,9 @@ def adjust_employment(model: RegionModel) -> None:
     q = quality[f.district, f.industry]
     total = f.employment + got
     req = sp.requires[f.industry]
-    blended = (f.employment[:, None] * f.proficiency + got[:, None] * q[:, None] * req) / np.maximum(
-        total, 1e-12
-    )[:, None]
+    blended = (
+        f.employment[:, None] * f.proficiency + got[:, None] * q[:, None] * req
+    ) / np.maximum(total, 1e-12)[:, None]
     f.proficiency = np.where(req > 0, blended, f.proficiency)
     f.employment = total
     model.hires = float(got.sum())
@@ -71,15 +73,22 @@ def adjust_employment(model: RegionModel) -> None:
 
 
 def innovate(model: RegionModel) -> None:
-    """Own R&D: the chance of an innovation rises with R&D spending (so with size); the
-    size of an innovation is fat-tailed (Lomax), its mean ``innovation_size``."""
+    """Own R&D: fat-tailed productivity draws, more often in larger firms.
+
+    The chance of an innovation per quarter is 1 - exp(-innovation_rate x
+    sqrt(rd x employment)), so it rises with size; the size of an innovation (a gain in log
+    productivity) is fat-tailed (Lomax with tail index ``innovation_tail``), its mean
+    ``innovation_size``.
+    """
     f, p = model.firms, model.params.firms
     if len(f) == 0:
         return
     u = model.streams.uniform_by_serial("innovation", model.steps, f.serial, k=2)
     model.innovation_draws = dict(zip(f.serial.tolist(), map(tuple, u.tolist()), strict=True))
-    spend = f.rd * np.maximum(f.value_added, 0.0)
-    chance = 1.0 - np.exp(-p.innovation_rate * spend)
+    # R&D effort in workers; concave, so large firms draw more innovations per quarter
+    # but not proportionally more (which would let the largest firm run away)
+    effort = np.sqrt(f.rd * np.maximum(f.employment, 0.0))
+    chance = 1.0 - np.exp(-p.innovation_rate * effort)
     alpha = p.innovation_tail
     lomax = (1.0 - u[:, 1]) ** (-1.0 / alpha) - 1.0
     gain = np.where(u[:, 0] < chance, p.innovation_size * (alpha - 1.0) * lomax, 0.0)
@@ -88,27 +97,27 @@ def innovate(model: RegionModel) -> None:
 
 
 def imitate(model: RegionModel) -> None:
-    """Knowledge spillovers: firms close part of their gap to better firms nearby in the
-    same or related industries; decaying with distance, stronger within an industry
-    (clusters), among business-association members and with more trust."""
+    """Knowledge spillovers from better firms nearby.
+
+    Firms close part of their gap to the better firms nearby in
+    the same or related industries (``model.spillovers``); more with more trust, and
+    business-association members also learn from each other (``association_spillover``).
+
+    Gain in log productivity = imitation_rate x 2 x trust x [reach/(1+reach) x gap
+    + association_spillover x member x reach_m/(1+reach_m) x gap_m], gaps floored at 0.
+    """
     f, p, sp = model.firms, model.params.firms, model.space
-    n = len(f)
-    if n < 2:
+    if len(f) < 2:
         return
-    rel_prod = np.log(f.productivity / sp.productivity[f.industry])
-    dx = f.x[:, None] - f.x[None, :]
-    dy = f.y[:, None] - f.y[None, :]
-    w = np.exp(-np.hypot(dx, dy) / p.spillover_radius) * sp.relatedness[f.industry][:, f.industry]
-    same = f.industry[:, None] == f.industry[None, :]
-    w = w * (1.0 + p.cluster_bonus * same)
-    members = f.member[:, None] & f.member[None, :]
-    w = w * (1.0 + model.params.institutions.association_spillover * members)
-    np.fill_diagonal(w, 0.0)
-    gap = np.maximum(rel_prod[None, :] - rel_prod[:, None], 0.0)
-    reach = w.sum(axis=1)
-    pull = (w * gap).sum(axis=1) / np.maximum(reach, 1e-12)
-    # trust scales how much of the neighbours' knowledge flows at all
-    strength = p.imitation_rate * 2.0 * model.culture.trust * reach / (1.0 + reach)
+    rel = np.log(f.productivity / sp.productivity[f.industry])
+    args = (f.x, f.y, f.industry, rel, sp.relatedness, p.spillover_radius, p.cluster_bonus)
+    level, reach = knowledge_level(*args)
+    pull = np.maximum(level - rel, 0.0) * reach / (1.0 + reach)
+    if f.member.any():
+        level_m, reach_m = knowledge_level(*args, among=f.member)
+        bonus = model.params.institutions.association_spillover * f.member
+        pull = pull + bonus * np.maximum(level_m - rel, 0.0) * reach_m / (1.0 + reach_m)
+    strength = p.imitation_rate * 2.0 * model.culture.trust
     f.productivity = f.productivity * np.exp(strength * pull)
 
 

@@ -30,6 +30,7 @@ class IndustrySpace:
     peak: np.ndarray
     decline_onset: np.ndarray
     decline_rate: np.ndarray
+    wage_level: np.ndarray | None = None  # K, relative wage; set at set-up from the region
 
     @classmethod
     def from_catalogue(cls, cat: Catalogue) -> IndustrySpace:

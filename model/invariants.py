@@ -38,7 +38,13 @@ def violations(model: RegionModel) -> list[str]:
     for name, arr in arrays.items():
         if not np.all(np.isfinite(arr)):
             found.append(f"{name} has NaN or infinite values")
-    for name in ("firm employment", "unemployed", "firm shares", "external demand", "outside shares"):
+    for name in (
+        "firm employment",
+        "unemployed",
+        "firm shares",
+        "external demand",
+        "outside shares",
+    ):
         if np.any(arrays[name] < -TOLERANCE):
             found.append(f"{name} has negative values (min {arrays[name].min():.3g})")
     bad = [k for k, v in getattr(model, "indicators", {}).items() if not np.isfinite(v)]
@@ -48,7 +54,9 @@ def violations(model: RegionModel) -> list[str]:
     total = employed + pool.total_unemployed
     lf = float(pool.labour_force.sum())
     if abs(total - lf) > TOLERANCE * max(lf, 1.0):
-        found.append(f"labour not conserved: employed + unemployed = {total:.6f}, labour force {lf:.6f}")
+        found.append(
+            f"labour not conserved: employed + unemployed = {total:.6f}, labour force {lf:.6f}"
+        )
     sums = f.by_industry(f.share, model.space.size) + market.outside_share
     if np.any(np.abs(sums - 1.0) > TOLERANCE):
         k = int(np.argmax(np.abs(sums - 1.0)))

@@ -12,6 +12,8 @@ import numpy as np
 
 from scenarios.schema import LabourParams
 
+GENERAL_SKILL = 0.2  # fit of a hire whose experience is unrelated to the job
+
 
 class LabourPool:
     """Unemployed stocks, skills, labour force and the regional wage."""
@@ -85,6 +87,8 @@ class LabourPool:
         """
         n_d, n_k = demand.shape
         rel = np.concatenate([relatedness, entrant_fit[:, None]], axis=1)  # K x (K+1)
+        # anyone can be hired at a low fit (general skills): keeps the market from seizing up
+        rel = np.maximum(rel, GENERAL_SKILL)
         if n_d == 1:
             geo = np.ones((1, 1))
         else:
@@ -95,7 +99,9 @@ class LabourPool:
         attract = geo[:, None, :, None] * rel[None, :, None, :] * self.skill[None, None, :, :]
         weights = attract * self.unemployed[None, None, :, :]
         wsum = weights.sum(axis=(2, 3))
-        share = np.where(wsum[..., None, None] > 0, weights / np.maximum(wsum, 1e-12)[..., None, None], 0)
+        share = np.where(
+            wsum[..., None, None] > 0, weights / np.maximum(wsum, 1e-12)[..., None, None], 0
+        )
         take = share * demand[..., None, None]
         asked = take.sum(axis=(0, 1))
         scale = np.where(asked > self.unemployed, self.unemployed / np.maximum(asked, 1e-12), 1.0)
@@ -120,7 +126,9 @@ class LabourPool:
         old = self.unemployed[district, column]
         total = old + amount
         if total > 0:
-            self.skill[district, column] = (old * self.skill[district, column] + amount * skill) / total
+            self.skill[district, column] = (
+                old * self.skill[district, column] + amount * skill
+            ) / total
         self.unemployed[district, column] = total
 
     def age(self, rng: np.random.Generator) -> None:
@@ -136,9 +144,27 @@ class LabourPool:
         entrants = np.maximum(leaving + self.labour_force * p.labour_force_growth, 0.0)
         self.labour_force += entrants - leaving
         self.unemployed[:, -1] += entrants
+        self.migrate()
         self.skill[:, -1] = 1.0
         self.leavers = float(leaving.sum())
         self.entrants = float(entrants.sum())
+
+    def migrate(self) -> None:
+        """Workers move out when unemployment is above its natural rate and in when below.
+
+        Each quarter ``migration`` x (u - natural_unemployment) x labour force workers leave
+        (taken from every pool group in proportion) or arrive (as new entrants), per district.
+        """
+        p = self.params
+        u_d = self.unemployed.sum(axis=1) / np.maximum(self.labour_force, 1.0)
+        moves = p.migration * (u_d - p.natural_unemployment) * self.labour_force
+        out = np.clip(moves, 0.0, self.unemployed.sum(axis=1))
+        keep = 1.0 - out / np.maximum(self.unemployed.sum(axis=1), 1e-12)
+        self.unemployed *= keep[:, None]
+        arrive = np.maximum(-moves, 0.0)
+        self.unemployed[:, -1] += arrive
+        self.labour_force += arrive - out
+        self.migrants = float((arrive - out).sum())
 
     def update_wage(self, productivity_index: float) -> None:
         """The regional wage moves toward a target set by productivity and unemployment.

@@ -73,12 +73,13 @@ class Market:
         """
         noise = np.exp(self.params.demand_noise * rng.standard_normal(self.space.size))
         self.noise = noise
-        level = self.space.lifecycle_demand(t) * self.event_factor(t) * noise
+        shock = self.event_factor(t)
+        level = self.space.lifecycle_demand(t) * shock * noise
         # world demand grows in volume with the world's productivity (the frontier)
         world = (1.0 + self.params.frontier_growth) ** t
         self.demand = self.base_demand * level * world
         ls = self.space.local_services
-        self.demand[ls] = self.params.local_services_share * wage_bill * noise[ls]
+        self.demand[ls] = self.params.local_services_share * wage_bill * noise[ls] * shock[ls]
         self.intermediate = self.local_sourcing * (self.space.io.T @ self.gross_output)
 
     def fitness(
@@ -106,10 +107,24 @@ class Market:
         outside[sp.local_services] = self.outside_fitness[sp.local_services]
         return own, outside
 
-    def compete(self, firms: FirmTable, t: int, wage_ratio: float = 1.0) -> None:
-        """Replicator dynamics: shares grow with competitiveness above the industry mean."""
+    def compete(
+        self, firms: FirmTable, t: int, shocks: np.ndarray, wage_ratio: float = 1.0
+    ) -> None:
+        """Replicator dynamics: shares grow with competitiveness above the industry mean.
+
+        Each firm's share also takes its own log-normal demand shock (sd ``firm_shock``,
+        mean one): customers won and lost for reasons the model does not track.
+
+        Args:
+            firms: the firm table.
+            t: the quarter.
+            shocks: one standard normal draw per firm (indexed by serial upstream).
+            wage_ratio: regional wage relative to its initial level.
+        """
         if len(firms) == 0:
             return
+        sd = self.params.firm_shock
+        firms.share = firms.share * np.exp(sd * shocks - sd**2 / 2)
         own, outside = self.fitness(firms, t, wage_ratio)
         k = self.space.size
         mean = firms.by_industry(firms.share * own, k) + self.outside_share * outside
@@ -138,8 +153,11 @@ class Market:
         return float(np.clip(workers * productivity / va_share / demand, 1e-6, 0.5))
 
     def sales(self, firms: FirmTable) -> np.ndarray:
-        """Gross output of each firm: its share of external demand plus its part of the
-        intermediate demand of local buyers (split by the regional firms' shares)."""
+        """Gross output of each firm.
+
+        Its share of external demand plus its part of the intermediate demand of local
+        buyers (split by the regional firms' shares).
+        """
         k = self.space.size
         regional = firms.by_industry(firms.share, k)
         local_part = np.where(
@@ -147,8 +165,9 @@ class Market:
             firms.share / np.maximum(regional[firms.industry], 1e-12),
             0.0,
         )
-        gross = firms.share * self.demand[firms.industry] + local_part * self.intermediate[
-            firms.industry
-        ]
+        gross = (
+            firms.share * self.demand[firms.industry]
+            + local_part * self.intermediate[firms.industry]
+        )
         self.gross_output = firms.by_industry(gross, k)
         return gross

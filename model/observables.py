@@ -73,9 +73,11 @@ def make_datacollector() -> DataCollector:
 
 
 def competencies(model: RegionModel) -> np.ndarray:
-    """C, workers holding each capability: employed workers carry their firm's proficiency,
-    unemployed ones their last industry's requirements times their remaining skill, new
-    entrants what they were taught."""
+    """C, workers holding each capability (the regional competencies).
+
+    Employed workers carry their firm's proficiency, unemployed ones their last industry's
+    requirements times their remaining skill, new entrants what they were taught.
+    """
     f, sp, pool = model.firms, model.space, model.labour
     employed = (f.employment[:, None] * f.proficiency * sp.requires[f.industry]).sum(axis=0)
     unemployed = ((pool.unemployed[:, :-1] * pool.skill[:, :-1]).sum(axis=0)) @ sp.requires
@@ -89,6 +91,10 @@ def indicators(model: RegionModel) -> dict[str, float]:
     emp_k = model.employment_by_industry()
     prev = getattr(model, "_prev_emp_k", emp_k)
     model._prev_emp_k = emp_k
+    # all industries new to the region, whether entered by a start-up or a spin-off
+    discoveries = model.ledger.discoveries
+    previous_discoveries = getattr(model, "_prev_discoveries", discoveries)
+    model._prev_discoveries = discoveries
     firms_emp = float(f.employment.sum())
     employed = firms_emp + model.entrepreneurship.active
     va = float(f.value_added.sum())
@@ -110,7 +116,7 @@ def indicators(model: RegionModel) -> dict[str, float]:
         "experiments_started": float(stats.get("started", 0)),
         "experiments_succeeded": float(stats.get("succeeded", 0)),
         "experiments_failed": float(stats.get("failed", 0)),
-        "discoveries": float(stats.get("discoveries", 0)),
+        "discoveries": float(discoveries - previous_discoveries),
         "active_industries": float((emp_k > 0).sum()),
         "diversity": metrics.entropy(emp_k),
         "related_variety": related,

@@ -75,8 +75,10 @@ class RegionModel(Model):
         self.counters_this_step = {k: 0 for k in self.counters}
         self.policy.review()  # retarget industries at review dates
         self.policy.spend()  # subsidies, grants, institution funds for this quarter
-        self.market.update_demand(self.steps, self.wage_bill, self.streams.get("demand", self.steps))
-        self.market.compete(self.firms, self.steps, self.labour.wage / self.params.labour.wage)
+        self.market.update_demand(
+            self.steps, self.wage_bill, self.streams.get("demand", self.steps)
+        )
+        self.compete()  # own demand shocks, replicator dynamics on market shares
         fd.produce(self)  # revenue, wages, costs, profit into equity
         fd.adjust_employment(self)  # fire into the pool, hire from it
         fd.innovate(self)  # own R&D, fat-tailed productivity draws
@@ -89,11 +91,19 @@ class RegionModel(Model):
         self.labour.update_wage(self.productivity_index())
         collect(self)  # indicators and tidy tables
 
+    def compete(self) -> None:
+        """Firms share their industries' demand: own shocks, then replicator dynamics."""
+        u = self.streams.uniform_by_serial("firms", self.steps, self.firms.serial, k=3)
+        # Box-Muller: standard normals from the firm's own uniform draws
+        shocks = np.sqrt(-2.0 * np.log1p(-u[:, 1])) * np.cos(2.0 * np.pi * u[:, 2])
+        wage_ratio = self.labour.wage / self.params.labour.wage
+        self.market.compete(self.firms, self.steps, shocks, wage_ratio)
+
     def diversify_or_exit(self) -> None:
         """Profitable firms may spin off; firms with negative equity for too long exit."""
         f, p = self.firms, self.params.firms
         rng = self.streams.get("firms", self.steps)
-        u = self.streams.uniform_by_serial("firms", self.steps, f.serial)[:, 0]
+        u = self.streams.uniform_by_serial("firms", self.steps, f.serial, k=3)[:, 0]
         chosen = [f.agents[i] for i in np.flatnonzero((f.profit > 0) & (u < p.spinoff_probability))]
         for firm in chosen:
             firm.spin_off(rng)
@@ -146,7 +156,9 @@ class RegionModel(Model):
         if origin != "initial":
             size = max(employment, self.params.entrepreneurs.new_firm_size)
             self.firms.share[firm.row] = (
-                share if share is not None else self.market.entry_share(industry, size, productivity)
+                share
+                if share is not None
+                else self.market.entry_share(industry, size, productivity)
             )
             self.market.renormalise(self.firms)
             self.counters["births"] += 1
@@ -165,7 +177,9 @@ class RegionModel(Model):
         fit = f.fit(sp.requires)
         np.add.at(released, (f.district[rows], f.industry[rows]), f.employment[rows])
         np.add.at(skilled, (f.district[rows], f.industry[rows]), f.employment[rows] * fit[rows])
-        self.labour.release(released, np.where(released > 0, skilled / np.maximum(released, 1e-12), 1.0))
+        self.labour.release(
+            released, np.where(released > 0, skilled / np.maximum(released, 1e-12), 1.0)
+        )
         for i in rows:
             f.agents[i].remove()
         f.remove(np.asarray(rows))
@@ -180,10 +194,19 @@ class RegionModel(Model):
         """Number of districts."""
         return len(self.district_xy)
 
+    def wages(self) -> np.ndarray:
+        """Each firm's wage per worker: the regional wage times its industry's wage level.
+
+        Wages follow industries' productivity levels (``IndustrySpace.wage_level``), so a
+        low-productivity industry is not unprofitable merely for paying a regional average.
+        """
+        return self.labour.wage * self.space.wage_level[self.firms.industry]
+
     @property
     def wage_bill(self) -> float:
-        """Wages paid in the region this quarter."""
-        return self.labour.wage * (float(self.firms.employment.sum()) + self.entrepreneurship.active)
+        """Wages paid in the region this quarter (entrepreneurs live on the regional wage)."""
+        firms = float((self.wages() * self.firms.employment).sum())
+        return firms + self.labour.wage * self.entrepreneurship.active
 
     def employment_by_industry(self) -> np.ndarray:
         """K, workers per industry."""
@@ -207,15 +230,22 @@ class RegionModel(Model):
         now = float(self.firms.value_added.sum()) / max(emp, 1.0)
         return now / self.initial_productivity if self.initial_productivity > 0 else 1.0
 
-    def record(self, text: str) -> None:
-        """Add a line to the plain-language event log."""
-        self.log.append((self.steps, text))
+    def record(self, text: str, step: int | None = None) -> None:
+        """Add a line to the plain-language event log, stamped with a quarter.
+
+        Args:
+            text: what happened, in plain language.
+            step: the quarter it belongs to (default: the current one).
+        """
+        self.log.append((self.steps if step is None else int(step), text))
 
     # ------------------------------------------------------------------ geometry
 
     def _district_map(self, width: int, height: int) -> np.ndarray:
         xs, ys = np.meshgrid(np.arange(width), np.arange(height), indexing="ij")
-        d = (xs[..., None] - self.district_xy[:, 0]) ** 2 + (ys[..., None] - self.district_xy[:, 1]) ** 2
+        d = (xs[..., None] - self.district_xy[:, 0]) ** 2 + (
+            ys[..., None] - self.district_xy[:, 1]
+        ) ** 2
         return d.argmin(axis=-1)
 
     def _place(self, near: tuple[int, int], rng: np.random.Generator) -> tuple[int, int]:

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
 
 WORKERS_PER_FIRM = 40  # default average size when a region gives no firm count
 MIN_SIZE = 1.0
+BREAKEVEN_MARGIN = 1.05  # initial firms make at least 5% more than they need to break even
 
 
 def initial_firms(model: RegionModel, rng: np.random.Generator) -> None:
@@ -25,6 +26,12 @@ def initial_firms(model: RegionModel, rng: np.random.Generator) -> None:
     """
     region, p, sp = model.params.region, model.params.firms, model.space
     lf = np.array([d.labour_force for d in region.districts], dtype=float)
+    emp = np.zeros(sp.size)
+    for ind in region.industries:
+        emp[sp.index(ind.key)] += ind.employment
+    mean_productivity = float((emp * sp.productivity).sum() / max(emp.sum(), 1.0))
+    sp.wage_level = sp.productivity / mean_productivity
+    wage = model.params.labour.wage
     for ind in region.industries:
         if ind.employment <= 0:
             continue
@@ -41,6 +48,9 @@ def initial_firms(model: RegionModel, rng: np.random.Generator) -> None:
         prod = sp.productivity[k] * np.exp(
             p.productivity_sigma * rng.standard_normal(n) - p.productivity_sigma**2 / 2
         )
+        # firms that could not pay their wages and fixed costs would not be here at step 0
+        breakeven = (wage * sp.wage_level[k] + p.fixed_cost / sizes) / (1.0 - p.rd_intensity)
+        prod = np.maximum(prod, BREAKEVEN_MARGIN * breakeven)
         prof = rng.uniform(0.5, 0.95, size=(n, len(sp.capabilities))) * sp.requires[k]
         for i in range(n):
             cx, cy = model.district_xy[homes[i]]
@@ -59,8 +69,12 @@ def initial_firms(model: RegionModel, rng: np.random.Generator) -> None:
     employed = f.by_district_industry(f.employment, model.n_districts, sp.size)
     u_rate = region.unemployment_rate
     per_district = employed.sum(axis=1)
-    unemployed = np.maximum(lf - per_district, u_rate / (1 - u_rate) * per_district)
-    mix = np.where(per_district[:, None] > 0, employed / np.maximum(per_district, 1e-12)[:, None], 0)
+    total_u = max(lf.sum() - per_district.sum(), u_rate / (1 - u_rate) * per_district.sum())
+    # workers live where they work: the unemployed are spread like employment
+    unemployed = total_u * per_district / max(per_district.sum(), 1e-12)
+    mix = np.where(
+        per_district[:, None] > 0, employed / np.maximum(per_district, 1e-12)[:, None], 0
+    )
     pool = model.labour
     pool.unemployed[:, :-1] = unemployed[:, None] * mix * 0.9
     pool.unemployed[:, -1] = unemployed * 0.1 + unemployed * (per_district == 0) * 0.9
@@ -86,7 +100,7 @@ def initial_market(model: RegionModel) -> Market:
     external = np.maximum(gross - intermediate, 0.2 * gross)
     share_total = np.full(k, mp.regional_market_share)
     ls = sp.local_services
-    wage_bill = model.params.labour.wage * float(f.employment.sum())
+    wage_bill = model.params.labour.wage * float((sp.wage_level[f.industry] * f.employment).sum())
     ls_demand = mp.local_services_share * wage_bill
     share_total[ls] = np.clip(external[ls] / max(ls_demand, 1e-9), 0.05, 0.95)
     base = np.where(gross > 0, external / share_total, 0.0)
@@ -97,7 +111,9 @@ def initial_market(model: RegionModel) -> Market:
     base = np.where(present, base, sp.national_share * scale)
     base[ls] = ls_demand
     f.share = np.where(
-        gross[f.industry] > 0, share_total[f.industry] * gross_firm / np.maximum(gross[f.industry], 1e-12), 0
+        gross[f.industry] > 0,
+        share_total[f.industry] * gross_firm / np.maximum(gross[f.industry], 1e-12),
+        0,
     )
     f.value_added = f.employment * f.productivity
     outside_share = np.where(present, 1.0 - share_total, 1.0)

@@ -45,7 +45,9 @@ class Streams:
         ss = np.random.SeedSequence(self.seed, spawn_key=(sid, int(step)))
         return np.random.Generator(np.random.PCG64(ss))
 
-    def uniform_by_serial(self, name: str, step: int, serials: np.ndarray, k: int = 1) -> np.ndarray:
+    def uniform_by_serial(
+        self, name: str, step: int, serials: np.ndarray, k: int = 1
+    ) -> np.ndarray:
         """Uniform draws in [0, 1) indexed by agent serial number.
 
         Args:

@@ -1,0 +1,39 @@
+"""Scenarios as data: the typed schema, the loader and the built-in library.
+
+>>> from scenarios import load_scenario, with_params
+>>> s = load_scenario("decline_bottom_up")
+>>> s2 = with_params(s, {"policy.budget": 40.0})
+"""
+
+from scenarios.errors import Problem, ScenarioError
+from scenarios.loader import (
+    check_files,
+    describe_field,
+    list_builtins,
+    load_catalogue,
+    load_region,
+    load_scenario,
+    parse_scenario,
+    region_from_csv,
+    scenario_to_toml,
+    with_params,
+)
+from scenarios.schema import Catalogue, Region, Scenario
+
+__all__ = [
+    "Catalogue",
+    "Problem",
+    "Region",
+    "Scenario",
+    "ScenarioError",
+    "check_files",
+    "describe_field",
+    "list_builtins",
+    "load_catalogue",
+    "load_region",
+    "load_scenario",
+    "parse_scenario",
+    "region_from_csv",
+    "scenario_to_toml",
+    "with_params",
+]

@@ -140,8 +140,15 @@ def show_value(value: object, limit: int = 60) -> str:
 # --------------------------------------------------------------------------- schema walking
 
 
-def _unwrap(tp: Any) -> Any:
-    """Strip ``Annotated`` and ``| None`` from a type."""
+def unwrap_type(tp: Any) -> Any:
+    """Strip ``Annotated`` and ``| None`` from a type.
+
+    Args:
+        tp: a type annotation.
+
+    Returns:
+        The bare type (a union of several types stays a union).
+    """
     while True:
         origin = typing.get_origin(tp)
         if origin is Annotated:
@@ -169,7 +176,7 @@ def _tag_of(model: type[BaseModel]) -> str | None:
     field = model.model_fields.get("type")
     if field is None:
         return None
-    args = typing.get_args(_unwrap(field.annotation))
+    args = typing.get_args(unwrap_type(field.annotation))
     return args[0] if len(args) == 1 and isinstance(args[0], str) else None
 
 
@@ -183,11 +190,19 @@ class _Resolved:
     parent: Any = None  # type of the container holding the location
 
 
-def _resolve(root: Any, loc: Sequence[str | int]) -> _Resolved:
-    """Walk `loc` through the schema from `root`, dropping discriminated-union tags."""
+def resolve_path(root: Any, loc: Sequence[str | int]) -> _Resolved:
+    """Walk a location through the schema from `root`, dropping discriminated-union tags.
+
+    Args:
+        root: the model class the location is relative to.
+        loc: location as pydantic reports it.
+
+    Returns:
+        The path without tags, the type and field at the location, and its container's type.
+    """
     res = _Resolved(path=[], tp=root)
     for part in loc:
-        tp = _unwrap(res.tp) if res.tp is not None else None
+        tp = unwrap_type(res.tp) if res.tp is not None else None
         members = _union_members(tp)
         if members and isinstance(part, str):
             chosen = next((m for m in members if _tag_of(m) == part), None)
@@ -257,7 +272,7 @@ def describe(tp: Any, field: FieldInfo | None = None) -> str:
     Returns:
         E.g. ``a number from 0 to 1``, ``true or false``, ``a list of text``.
     """
-    tp = _unwrap(tp)
+    tp = unwrap_type(tp)
     if tp is None:
         return "a value"
     if tp is bool:
@@ -273,8 +288,14 @@ def describe(tp: Any, field: FieldInfo | None = None) -> str:
     if typing.get_origin(tp) is Literal:
         return "one of " + ", ".join(repr(a) for a in typing.get_args(tp))
     if typing.get_origin(tp) is list:
-        item = describe(typing.get_args(tp)[0])
-        return f"a list of {item.removeprefix('a ').removeprefix('an ')}"
+        item = unwrap_type(typing.get_args(tp)[0])
+        if _is_model(item):
+            return "a list of tables"
+        if _union_members(item):
+            return "a list of tables, each with a type key"
+        if item is str:
+            return "a list of texts in quotes"
+        return f"a list of values ({describe(item)})"
     if _is_model(tp):
         return "a table"
     members = _union_members(tp)
@@ -325,7 +346,7 @@ def _message(err: dict[str, Any], res: _Resolved, root_extra_keys: Sequence[str]
             f"allowed: {ctx.get('expected_tags', '')}"
         )
     if kind == "union_tag_not_found":
-        tags = [t for m in _union_members(_unwrap(tp)) if (t := _tag_of(m))]
+        tags = [t for m in _union_members(unwrap_type(tp)) if (t := _tag_of(m))]
         allowed = ", ".join(repr(t) for t in tags) or "a known type"
         return f"the table has no 'type' key; allowed: type = {allowed}"
     if kind in ("too_short", "too_long"):
@@ -370,7 +391,7 @@ def problems_from_validation_error(
     """
     problems = []
     for err in exc.errors(include_url=False):
-        res = _resolve(root, err["loc"])
+        res = resolve_path(root, err["loc"])
         message = _message(err, res, root_extra_keys)
         problems.append(Problem(file, format_path([*prefix, *res.path]), message))
     return problems

@@ -126,14 +126,20 @@ class Catalogue(Strict):
         seen: set[str] = set()
         for j, c in enumerate(self.capabilities):
             if c in seen:
-                issues.append((("capabilities", j), f"capability {c!r} is listed twice", c))
+                issues.append(
+                    (("capabilities", j), f"capability {c!r} is listed twice; allowed: once", c)
+                )
             seen.add(c)
         keys = [i.key for i in self.industries]
         seen = set()
         for i, ind in enumerate(self.industries):
             if ind.key in seen:
                 issues.append(
-                    (("industries", i, "key"), f"industry key {ind.key!r} is used twice", ind.key)
+                    (
+                        ("industries", i, "key"),
+                        f"industry key {ind.key!r} is used twice; allowed: unique keys",
+                        ind.key,
+                    )
                 )
             seen.add(ind.key)
             for j, c in enumerate(ind.requires):
@@ -158,7 +164,7 @@ class Catalogue(Strict):
                 if k not in keys:
                     issues.append((("inputs", n, field), unknown_name("industry", k, keys), k))
             if (link.buyer, link.supplier) in pairs:
-                msg = f"link {link.buyer} <- {link.supplier} is listed twice"
+                msg = f"link {link.buyer} <- {link.supplier} is listed twice; allowed: once"
                 issues.append((("inputs", n), msg, link.supplier))
             pairs.add((link.buyer, link.supplier))
             totals[link.buyer] = totals.get(link.buyer, 0.0) + link.coefficient
@@ -317,15 +323,18 @@ def region_catalogue_issues(region: Region, catalogue: Catalogue) -> list[Issue]
 class MarketParams(Strict):
     """Demand, competition and value chains."""
 
-    selection: float = Field(0.1, ge=0.0, le=5.0, description="replicator speed / quarter")
+    selection: float = Field(0.03, ge=0.0, le=5.0, description="replicator speed / quarter")
     frontier_growth: float = Field(0.004, ge=0.0, le=0.05, description="world frontier / quarter")
     demand_noise: float = Field(0.02, ge=0.0, le=0.5, description="sd of demand shocks")
+    firm_shock: float = Field(
+        0.12, ge=0.0, le=1.0, description="sd of a firm's own quarterly demand shock (log)"
+    )
     fit_weight: float = Field(1.0, ge=0.0, le=5.0, description="exponent on capability fit")
     wage_weight: float = Field(
         0.5, ge=0.0, le=5.0, description="competitiveness elasticity to the regional wage"
     )
     local_services_share: Fraction = Field(
-        0.3, description="share of the regional wage bill spent on local services"
+        0.5, description="share of the regional wage bill spent on local services"
     )
     regional_market_share: Fraction = Field(
         0.3, description="region's initial share of its export industries' world demand"
@@ -344,18 +353,21 @@ class FirmParams(Strict):
     employment_adjustment: Fraction = Field(0.3, description="share of gap closed / quarter")
     rd_intensity: Fraction = Field(0.03, description="mean share of value added spent on R&D")
     innovation_rate: float = Field(
-        0.004, ge=0.0, le=100.0, description="innovations per unit of R&D spend"
+        0.025, ge=0.0, le=10.0, description="innovation hazard per sqrt(R&D workers) / quarter"
     )
-    innovation_size: float = Field(0.04, ge=0.0, le=1.0, description="mean log-productivity gain")
+    innovation_size: float = Field(0.03, ge=0.0, le=1.0, description="mean log-productivity gain")
     innovation_tail: float = Field(2.5, gt=1.0, le=10.0, description="Pareto tail index")
-    imitation_rate: Fraction = Field(0.03, description="share of gap to neighbours closed")
+    imitation_rate: Fraction = Field(0.01, description="share of gap to neighbours closed")
     spillover_radius: float = Field(6.0, gt=0.0, le=200.0, description="distance decay, cells")
     cluster_bonus: float = Field(0.5, ge=0.0, le=5.0, description="extra spillover same industry")
     learning_by_doing: Fraction = Field(0.03, description="proficiency gain / quarter")
     depreciation: Fraction = Field(0.02, description="proficiency loss / quarter when unused")
-    spinoff_probability: Fraction = Field(0.01, description="per quarter, profitable firms")
+    spinoff_probability: Fraction = Field(0.004, description="per quarter, profitable firms")
     exit_patience: int = Field(3, ge=1, le=40, description="quarters of negative equity")
     initial_equity: float = Field(2.0, ge=0.0, le=100.0, description="quarters of wage bill")
+    retained_quarters: float = Field(
+        4.0, ge=0.0, le=400.0, description="equity above this many quarters of costs is paid out"
+    )
 
 
 class LabourParams(Strict):
@@ -369,13 +381,16 @@ class LabourParams(Strict):
     labour_force_growth: float = Field(0.0, ge=-0.05, le=0.05, description="/ quarter")
     turnover: Fraction = Field(0.01, description="unemployed leaving the labour force / quarter")
     commuting: Fraction = Field(0.3, description="share of hires from other districts")
+    migration: Fraction = Field(
+        0.03, description="share of the unemployment gap closed by migration / quarter"
+    )
 
 
 class EntrepreneurParams(Strict):
     """Nascent entrepreneurs and experiments."""
 
     base_rate: float = Field(
-        0.0001, ge=0.0, le=0.05, description="nascent per labour-force member / quarter"
+        0.0005, ge=0.0, le=0.05, description="nascent per labour-force member / quarter"
     )
     unemployment_push: float = Field(3.0, ge=0.0, le=50.0, description="extra rate per unit u")
     savings: float = Field(12.0, ge=0.0, le=1e4, description="mean savings, value added units")
@@ -400,6 +415,14 @@ class InstitutionParams(Strict):
     entrant_teaching: Fraction = Field(0.5, description="weight of taught skills in entrants")
     foresight_lead: int = Field(8, ge=0, le=80, description="quarters emerging seen early")
     visibility_lag: int = Field(8, ge=0, le=80, description="quarters emerging industries unseen")
+    strengthening_rate: Fraction = Field(
+        0.1,
+        description="share of the gap to 1 in quality and responsiveness closed per quarter of "
+        "running budget invested by policy (half of strengthening money is invested)",
+    )
+    request_threshold: Fraction = Field(
+        0.6, description="firms request help when their weakest required capability is below this"
+    )
 
 
 Targeting = Literal["none", "top_down", "bottom_up", "adaptive"]
@@ -438,6 +461,21 @@ class PolicyParams(Strict):
     adaptive_breadth: int = Field(6, ge=1, le=30, description="adaptive: industries tried")
     subsidy_rate_cap: Fraction = Field(0.15, description="max subsidy per unit of value added")
     grant_share: Fraction = Field(0.8, description="share of experiment cost a grant pays")
+    sourcing_ceiling: Fraction = Field(
+        0.8, description="value-chain promotion: most local sourcing it can reach"
+    )
+    sourcing_rate: Fraction = Field(
+        0.02,
+        description="value-chain promotion: share of the gap to the ceiling closed per quarter "
+        "at saturating spending",
+    )
+    sourcing_half_effort: float = Field(
+        0.001,
+        gt=0.0,
+        le=1.0,
+        description="value-chain promotion: spending, as a share of the region's input purchases "
+        "per quarter, that reaches half the rate",
+    )
 
 
 class NationalParams(Strict):

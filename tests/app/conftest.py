@@ -41,6 +41,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from experiments.cli import APP_ENV
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -53,7 +55,8 @@ CHROMIUM_ARGS = [
 ]
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
 # A loopback port nothing listens on: a CDN-proxy cache miss must fail, not download.
-DEAD_CDN = "http://127.0.0.1:9/npm/"
+# The same settings as ``mesoscape app`` (experiments.cli.APP_ENV), so tests serve as users do.
+DEAD_CDN = APP_ENV["SOLARA_ASSETS_CDN"]
 
 SERVER_START_TIMEOUT = 90.0  # seconds; a cold import of solara+matplotlib on 2 slow cores
 SERVER_STOP_TIMEOUT = 10.0
@@ -79,15 +82,8 @@ def _free_port() -> int:
 
 def _solara_env() -> dict[str, str]:
     env = dict(os.environ)
-    env.update(
-        {
-            "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",
-            "SOLARA_ASSETS_PROXY": "True",
-            "SOLARA_ASSETS_CDN": DEAD_CDN,
-            "MPLBACKEND": "Agg",
-            "PYTHONUNBUFFERED": "1",
-        }
-    )
+    env.update(APP_ENV)
+    env.update({"MPLBACKEND": "Agg", "PYTHONUNBUFFERED": "1"})
     # A stray proxy setting must not route the readiness probe away from loopback.
     for var in ("http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"):
         env.pop(var, None)
@@ -223,6 +219,10 @@ def browser():
         from playwright.sync_api import sync_playwright
     except ImportError as exc:
         _skip_or_fail(f"playwright is not importable: {exc}")
+    from playwright.sync_api import expect
+
+    # expect() has its own 5 s default; a cold Solara page on 2 busy cores can take longer.
+    expect.set_options(timeout=PAGE_TIMEOUT_MS)
     with sync_playwright() as pw:
         browser = pw.chromium.launch(
             executable_path=str(CHROMIUM),

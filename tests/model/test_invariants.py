@@ -138,7 +138,9 @@ event = st.one_of(
     events=st.lists(event, max_size=4),
     seed=st.integers(0, 2**31 - 1),
 )
-def test_invariants_hold_every_step(market, firms, labour, entrepreneurs, policy, national, events, seed):
+def test_invariants_hold_every_step(
+    market, firms, labour, entrepreneurs, policy, national, events, seed
+):
     scenario = small_scenario(
         market=market,
         firms=firms,

@@ -1,0 +1,197 @@
+"""A meso institution: a Mesa agent placed in its district, with a reach radius (DESIGN §2.5).
+
+The institution holds its own state (focus, capacity, quality, responsiveness, budget) and
+one short method per behaviour: find the firms in reach, choose clients, serve them, move
+its focus, take policy money. The system-level bookkeeping (requests, the order in which
+institutions serve, observables, teaching and visibility) is in ``model.services``.
+
+Providers (training institutes, technology centres, universities) serve only firms with a
+request (``firms.requested >= 0``). Effects of a service on a client firm, all scaled by
+``quality`` and by the institution's *competence* in the requested capability,
+``min(1, focus[c] * breadth)`` where ``breadth`` is the mean number of capabilities an
+industry requires (an institution can cover about one industry's worth of capabilities
+fully):
+
+* training institute and university: proficiency in the requested capability rises by
+  ``training_gain * quality * competence * (1 - proficiency)``;
+* technology centre: log productivity rises by ``extension_gain * quality * competence``,
+  but not beyond the world frontier of the firm's industry (adoption of the frontier);
+* business association: the client (any firm in reach, with or without a request,
+  best coverage of its industry first) becomes a member for the quarter (stronger
+  spillovers in ``firm_dynamics.imitate``); its focus also cuts entry risk;
+* development agency: no firm clients; its capacity, quality and focus set the screening
+  skill of the policy maker (``InstitutionSystem.screening_quality``).
+
+Policy money ``m`` (``fund``), with ``x = m / budget`` in quarters of the running budget:
+half runs extra capacity this quarter at the institution's own unit cost
+(``capacity += 0.5 * x * base_capacity``), half is invested in quality and responsiveness,
+each closing ``min(1, strengthening_rate * 0.5 * x)`` of its gap to 1 (lasting).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+from mesa.discrete_space import CellAgent
+
+if TYPE_CHECKING:
+    from model.region_model import RegionModel
+    from scenarios.schema import InstitutionSpec
+
+#: institution types that answer firms' capability requests
+PROVIDERS = ("training_institute", "technology_centre", "university")
+#: institution types whose focus new labour-force entrants are taught
+TEACHERS = ("training_institute", "university")
+
+
+class Institution(CellAgent):
+    """A training institute, technology centre, association, agency or university.
+
+    Args:
+        model: the region model.
+        cell: the grid cell of its district centre.
+        spec: its scenario specification (type, radius, capacity, quality, ...).
+        district: index of its district.
+        focus: initial focus, a distribution over capabilities (length C, sums to 1).
+        breadth: capabilities it can cover fully (the catalogue's mean complexity).
+    """
+
+    model: RegionModel
+
+    def __init__(
+        self,
+        model: RegionModel,
+        cell,
+        spec: InstitutionSpec,
+        district: int,
+        focus: np.ndarray,
+        breadth: float,
+    ) -> None:
+        super().__init__(model)
+        self.cell = cell
+        self.kind: str = spec.type
+        self.district = district
+        self.centre = np.asarray(model.district_xy[district], dtype=float)
+        self.radius = float(spec.radius)
+        self.base_capacity = float(spec.capacity)
+        self.extra_capacity = 0.0  # funded by policy this quarter
+        self.quality = float(spec.quality)
+        self.responsiveness = float(spec.responsiveness)
+        self.budget = float(spec.budget)
+        self.focus = focus / focus.sum()
+        self.breadth = breadth
+        self.funding = 0.0  # policy money received this quarter
+        self.clients = np.zeros(0, dtype=np.int64)  # firm rows served this quarter
+
+    @property
+    def capacity(self) -> float:
+        """Clients it can serve this quarter (its own plus policy-funded)."""
+        return self.base_capacity + self.extra_capacity
+
+    @property
+    def competence(self) -> np.ndarray:
+        """C, how fully it covers each capability (0..1)."""
+        return np.minimum(1.0, self.focus * self.breadth)
+
+    def coverage(self, requires: np.ndarray) -> np.ndarray:
+        """Share of each industry's required capabilities it covers (K, 0..1).
+
+        Args:
+            requires: K x C requirement matrix.
+        """
+        return (requires * self.competence).sum(axis=1) / np.maximum(requires.sum(axis=1), 1.0)
+
+    def attention(self, requires: np.ndarray) -> np.ndarray:
+        """Share of its focus on each industry's required capabilities (K, 0..1).
+
+        Args:
+            requires: K x C requirement matrix.
+        """
+        return requires @ self.focus
+
+    def reach(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """Which of the given cells lie within its radius of its district centre."""
+        return np.hypot(x - self.centre[0], y - self.centre[1]) <= self.radius
+
+    def match(self) -> np.ndarray:
+        """Per firm, how well it fits as a client (0: not a client).
+
+        A provider matches a firm's request by its focus on the requested capability (0 for
+        a firm without a request); a business association matches a firm by its coverage of
+        the firm's industry (``coverage``), request or not.
+        """
+        f = self.model.firms
+        if self.kind == "business_association":
+            return self.coverage(self.model.space.requires)[f.industry]
+        return np.where(f.requested >= 0, self.focus[f.requested], 0.0)
+
+    def choose_clients(
+        self, candidates: np.ndarray, tie: np.ndarray, prefer: np.ndarray
+    ) -> np.ndarray:
+        """Pick up to ``capacity`` firms that match it best (``match``).
+
+        Args:
+            candidates: bool per firm, those it may serve (in reach, not yet served).
+            tie: uniform draw per firm breaking ties (institutions stream).
+            prefer: bool per firm, preferred among equal matches (e.g. current members).
+
+        Returns:
+            Firm rows, best match first; firms with a zero match are skipped.
+        """
+        match = self.match()
+        rows = np.flatnonzero(candidates & (match > 0))
+        order = np.lexsort((tie[rows], ~prefer[rows], -match[rows]))
+        self.clients = rows[order[: int(self.capacity)]]
+        return self.clients
+
+    def serve_clients(self, rows: np.ndarray) -> np.ndarray:
+        """Deliver its service to the chosen firms; return the competence of each service.
+
+        The competence is 0 for a client without a request (an association member).
+        """
+        requested = self.model.firms.requested[rows]
+        competence = np.where(requested >= 0, self.competence[requested], 0.0)
+        if self.kind == "technology_centre":
+            self._extend(rows, competence)
+        elif self.kind in TEACHERS:
+            self._train(rows, competence)
+        elif self.kind == "business_association":
+            self.model.firms.member[rows] = True
+        return competence
+
+    def _train(self, rows: np.ndarray, competence: np.ndarray) -> None:
+        f, p = self.model.firms, self.model.params.institutions
+        cap = f.requested[rows]
+        prof = f.proficiency[rows, cap]
+        f.proficiency[rows, cap] = prof + p.training_gain * self.quality * competence * (1 - prof)
+
+    def _extend(self, rows: np.ndarray, competence: np.ndarray) -> None:
+        m, f = self.model, self.model.firms
+        frontier = m.space.productivity * (1.0 + m.params.market.frontier_growth) ** m.steps
+        log_p = np.log(f.productivity[rows])
+        gain = m.params.institutions.extension_gain * self.quality * competence
+        ceiling = np.maximum(log_p, np.log(frontier[f.industry[rows]]))
+        f.productivity[rows] = np.exp(np.minimum(log_p + gain, ceiling))
+
+    def adapt_focus(self, target: np.ndarray, rate: float) -> None:
+        """Move the focus toward ``target`` (a distribution over capabilities) at ``rate``."""
+        self.focus = (1.0 - rate) * self.focus + rate * target
+        self.focus = self.focus / self.focus.sum()
+
+    def fund(self, money: float, strengthening_rate: float) -> float:
+        """Take policy money: extra capacity now, lasting quality and responsiveness.
+
+        Returns:
+            The money used (0 for an institution without a running budget, which has no
+            unit cost to convert money at).
+        """
+        if money <= 0 or self.budget <= 0:
+            return 0.0
+        x = money / self.budget
+        self.extra_capacity += 0.5 * x * self.base_capacity
+        step = min(1.0, strengthening_rate * 0.5 * x)
+        self.quality += step * (1.0 - self.quality)
+        self.responsiveness += step * (1.0 - self.responsiveness)
+        self.funding += money
+        return money

@@ -1,0 +1,343 @@
+"""Meso institutions: requests, services, focus adaptation and what others read from them."""
+
+import numpy as np
+import pytest
+
+from model import RegionModel
+from scenarios.schema import InstitutionParams, InstitutionSpec
+from tests.helpers import service_institutions, service_scenario
+
+SEEDS = range(3)
+
+
+def model_with(institutions=None, seed=0, threshold=None, **overrides) -> RegionModel:
+    """The service region; ``threshold`` sets ``request_threshold`` (default: the schema's)."""
+    scenario = service_scenario(institutions, **overrides)
+    if threshold is not None:
+        params = InstitutionParams(request_threshold=threshold)
+        scenario = scenario.model_copy(update={"institutions": params})
+    return RegionModel(scenario, seed=seed)
+
+
+def run(model: RegionModel, steps: int) -> list[dict[str, float]]:
+    out = []
+    for _ in range(steps):
+        model.step()
+        out.append(dict(model.indicators))
+    return out
+
+
+def only(kind: str, district: str = "North", focus=("machining", "metal"), **spec):
+    return [InstitutionSpec(type=kind, district=district, focus=list(focus), **spec)]
+
+
+def in_reach(model: RegionModel, inst) -> np.ndarray:
+    return inst.reach(model.firms.x, model.firms.y)
+
+
+# ------------------------------------------------------------------ building and requests
+
+
+def test_one_agent_per_institution_at_its_district_centre():
+    m = model_with()
+    insts = m.institutions.institutions
+    assert [i.kind for i in insts] == [s.type for s in m.params.region.institutions]
+    for inst, spec in zip(insts, m.params.region.institutions, strict=True):
+        d = m.district_names.index(spec.district)
+        assert inst.cell.coordinate == tuple(int(v) for v in m.district_xy[d])
+        assert inst in m.agents
+        assert inst.focus.sum() == pytest.approx(1.0)
+
+
+def test_industry_keys_in_the_focus_expand_to_their_capabilities():
+    m = model_with()
+    focus = m.institutions.focus_vector(["engines", "chemicals", "software"])
+    caps = m.space.capabilities
+    # each key weighs 1: engines spreads it over three capabilities, chemicals over two;
+    # "software" is a capability and an industry: the capability wins
+    expected = {"machining": 1 / 3, "metal": 1 / 3, "logistics": 1 / 3 + 1 / 2}
+    expected |= {"chemistry": 1 / 2, "software": 1.0, "sales": 0.0}
+    for c, w in expected.items():
+        assert focus[caps.index(c)] == pytest.approx(w / 3)
+
+
+def test_firms_request_their_weakest_required_capability_only_below_the_threshold():
+    m = model_with()
+    f, req = m.firms, m.space.requires
+    threshold = m.params.institutions.request_threshold
+    before = f.proficiency.copy()  # services raise proficiency after the requests
+    m.institutions.serve()
+    asking = 0
+    for i in range(len(f)):
+        needed = np.flatnonzero(req[f.industry[i]])
+        weakest = before[i, needed].min()
+        if weakest < threshold:
+            assert f.requested[i] in needed
+            assert before[i, f.requested[i]] == weakest
+            asking += 1
+        else:
+            assert f.requested[i] == -1
+    assert 0 < asking < len(f)
+
+
+def test_service_gap_is_the_unmet_share_of_requests():
+    m = model_with(service_institutions(capacity=3))
+    m.institutions.serve()
+    f = m.firms
+    asking = int((f.requested >= 0).sum())
+    providers = m.institutions.of_kind("training_institute", "technology_centre", "university")
+    met = sum(float(i.competence[f.requested[i.clients]].sum()) for i in providers)
+    assert (f.requested[np.concatenate([i.clients for i in providers])] >= 0).all()
+    assert m.institutions.service_gap == pytest.approx(1.0 - met / asking)
+    assert 0.0 < m.institutions.service_gap < 1.0
+
+
+def test_no_requests_means_no_service_gap_and_no_provider_clients():
+    m = model_with(threshold=0.0)  # nobody is below 0
+    m.institutions.serve()
+    assert (m.firms.requested == -1).all()
+    assert m.institutions.service_gap == 0.0
+    for inst in m.institutions.of_kind("training_institute", "technology_centre", "university"):
+        assert len(inst.clients) == 0
+    assert m.firms.member.any()  # associations take members with or without requests
+
+
+def test_services_respect_capacity_reach_and_one_service_per_firm():
+    m = model_with(service_institutions(capacity=6))
+    run(m, 3)
+    seen: set[int] = set()
+    for inst in m.institutions.of_kind("training_institute", "technology_centre", "university"):
+        assert len(inst.clients) <= 6
+        assert in_reach(m, inst)[inst.clients].all()
+        assert not seen & set(inst.clients.tolist())
+        seen |= set(inst.clients.tolist())
+    assoc = m.institutions.of_kind("business_association")[0]
+    assert set(np.flatnonzero(m.firms.member)) == set(assoc.clients.tolist())
+    assert len(m.institutions.of_kind("development_agency")[0].clients) == 0
+
+
+def test_clients_are_the_best_focus_matches():
+    m = model_with(only("training_institute", capacity=5))
+    inst, f = m.institutions.institutions[0], m.firms
+    focus = inst.focus.copy()  # the focus adapts after serving
+    m.institutions.serve()
+    match = focus[f.requested]
+    others = np.setdiff1d(np.flatnonzero(in_reach(m, inst)), inst.clients)
+    assert match[inst.clients].min() >= match[others].max()
+
+
+# ------------------------------------------------------------------ effects on clients
+
+
+def test_training_raises_clients_proficiency_by_the_documented_amount():
+    m = model_with(only("training_institute", capacity=10, quality=0.8))
+    f, inst = m.firms, m.institutions.institutions[0]
+    before, competence = f.proficiency.copy(), inst.competence
+    m.institutions.serve()
+    rows, caps = inst.clients, f.requested[inst.clients]
+    assert len(rows) == 10
+    gain = m.params.institutions.training_gain * 0.8 * competence[caps]
+    p0 = before[rows, caps]
+    np.testing.assert_allclose(f.proficiency[rows, caps], p0 + gain * (1 - p0))
+    untouched = np.ones_like(before, dtype=bool)
+    untouched[rows, caps] = False
+    np.testing.assert_array_equal(f.proficiency[untouched], before[untouched])
+
+
+def test_technology_centre_raises_productivity_up_to_the_frontier():
+    m = model_with(only("technology_centre", focus=["engines"], capacity=10, quality=1.0))
+    f, inst = m.firms, m.institutions.institutions[0]
+    frontier = m.space.productivity[f.industry]
+    f.productivity[:] = 0.5 * frontier
+    leader = np.flatnonzero(in_reach(m, inst) & (f.industry == m.space.index("engines")))[0]
+    f.productivity[leader] = 2.0 * frontier[leader]
+    before, competence = f.productivity.copy(), inst.competence
+    m.institutions.serve()
+    rows = inst.clients
+    gain = m.params.institutions.extension_gain * competence[f.requested[rows]]
+    expected = np.where(rows == leader, before[rows], before[rows] * np.exp(gain))
+    np.testing.assert_allclose(f.productivity[rows], expected)
+
+
+def _mean_fit_north(m: RegionModel) -> float:
+    f = m.firms
+    north = f.district == m.district_names.index("North")
+    return float(f.fit(m.space.requires)[north].mean())
+
+
+#: a request threshold at which the service region's firms keep asking for help (at the
+#: default most of its firms outgrow their requests within a few quarters)
+ASKING = 0.9
+
+
+def test_training_institute_raises_proficiency_against_a_run_without_capacity():
+    for seed in SEEDS:
+        fits = []
+        for capacity in (0, 40):
+            spec = only("training_institute", capacity=capacity, quality=0.8)
+            m = model_with(spec, seed, threshold=ASKING)
+            run(m, 10)
+            fits.append(_mean_fit_north(m))
+        assert fits[1] > fits[0] + 0.01, (seed, fits)
+
+
+def test_technology_centre_raises_productivity_of_clients_against_no_capacity():
+    focus = ["machining", "metal", "logistics", "electronics"]
+    for seed in SEEDS:
+        gaps = []
+        for capacity in (0, 40):
+            m = model_with(only("technology_centre", focus=focus, capacity=capacity), seed)
+            run(m, 10)
+            f = m.firms
+            north = f.district == m.district_names.index("North")
+            rel = np.log(f.productivity / m.space.productivity[f.industry])
+            gaps.append(float(rel[north].mean()))
+        assert gaps[1] > gaps[0], (seed, gaps)
+
+
+def test_association_members_pass_unmet_needs_to_providers_out_of_reach():
+    """A university in South never sees North's firms; the association in North tells it."""
+    uni = InstitutionSpec(type="university", district="South", focus=["software"], capacity=0)
+    assoc = InstitutionSpec(
+        type="business_association", district="North", focus=["engines"], capacity=40
+    )
+    metal = service_scenario([uni]).catalogue.capabilities.index("metal")
+    shares = []
+    for institutions in ([uni], [uni, assoc]):
+        m = model_with(institutions)
+        for _ in range(5):
+            m.institutions.serve()
+        shares.append(m.institutions.institutions[0].focus[metal])
+    assert shares[1] > shares[0]
+
+
+# ------------------------------------------------------------------ focus and observables
+
+
+def test_higher_responsiveness_lowers_focus_mismatch():
+    diffs = []
+    for seed in range(5):
+        mismatch = []
+        for responsiveness in (0.01, 0.3):
+            spec = service_institutions(responsiveness=responsiveness)
+            out = run(model_with(spec, seed, threshold=ASKING), 16)
+            mismatch.append(np.mean([o["focus_mismatch"] for o in out[6:]]))
+        diffs.append(mismatch[0] - mismatch[1])
+    assert all(d > 0 for d in diffs), diffs
+
+
+def test_without_institutions_every_request_is_unmet():
+    m = model_with([])
+    out = run(m, 2)
+    assert out[-1]["service_gap"] == 1.0
+    assert out[-1]["focus_mismatch"] == 0.0
+    assert not m.firms.member.any()
+
+
+def test_service_gap_and_mismatch_are_fractions():
+    m = model_with()
+    for o in run(m, 6):
+        assert 0.0 <= o["service_gap"] <= 1.0
+        assert 0.0 <= o["focus_mismatch"] <= 1.0
+
+
+def test_foresight_leans_the_focus_toward_emerging_needs():
+    m0, m1 = model_with(), model_with()
+    m0.steps = m1.steps = 6  # batteries (born at 12) within the foresight lead
+    chem = m0.space.capabilities.index("chemistry")
+    for _ in range(4):
+        for m, money in ((m0, 0.0), (m1, 20.0)):
+            m.institutions.begin_quarter()
+            m.institutions.fund_foresight(money)
+            m.institutions.serve()
+    tech0, tech1 = (m.institutions.of_kind("technology_centre")[0] for m in (m0, m1))
+    assert tech1.focus[chem] > tech0.focus[chem]
+
+
+# ------------------------------------------------------------------ what others read
+
+
+def test_taught_profile_follows_teachers_quality_and_focus():
+    assert not model_with(only("technology_centre")).institutions.taught_profile().any()
+    low = model_with(only("training_institute", quality=0.3)).institutions.taught_profile()
+    high = model_with(only("training_institute", quality=0.9)).institutions.taught_profile()
+    caps = service_scenario().catalogue.capabilities
+    assert np.all((high >= 0) & (high <= 1))
+    assert high[caps.index("machining")] == pytest.approx(0.9)
+    assert high[caps.index("machining")] > low[caps.index("machining")]
+    assert high[caps.index("food")] == 0.0
+
+
+def test_emerging_industries_hide_until_lag_unless_foresight():
+    m = model_with()
+    k = m.space.index("batteries")  # born at quarter 12, visibility lag 8
+    run(m, 5)
+    assert not m.institutions.visible_industries()[k]
+    m.institutions.fund_foresight(5.0)  # 12 - 5 <= foresight_lead
+    assert m.institutions.visible_industries()[k]
+    m.institutions.begin_quarter()
+    run(m, 15)  # step 20: born 8 quarters ago
+    assert m.institutions.visible_industries()[k]
+    assert m.institutions.visible_industries()[m.space.index("food")]  # exists from the start
+
+
+def test_a_related_university_sees_emerging_industries_early():
+    uni = only("university", focus=["batteries"], quality=1.0)
+    m = model_with(uni)
+    k = m.space.index("batteries")
+    m.steps = 12 - m.params.institutions.foresight_lead  # first quarter it can see
+    assert m.institutions.visible_industries()[k]
+    m.steps -= 1
+    assert not m.institutions.visible_industries()[k]
+
+
+def test_associations_cut_entry_risk_in_their_focus_industries():
+    cut = model_with().institutions.entry_risk_cut()
+    keys = service_scenario().catalogue.industries
+    idx = {ind.key: i for i, ind in enumerate(keys)}
+    assert cut[idx["engines"]] > cut[idx["food"]] >= 0.0
+    assert cut.max() <= service_scenario().institutions.association_risk_cut
+    assert not model_with(only("training_institute")).institutions.entry_risk_cut().any()
+
+
+def test_screening_quality_grows_with_the_agencys_quality_and_know_how():
+    def screening(**spec) -> float:
+        return model_with(only("development_agency", **spec)).institutions.screening_quality()
+
+    assert model_with(only("training_institute")).institutions.screening_quality() == 0.0
+    assert screening(quality=0.9) > screening(quality=0.3) > 0.0
+    assert screening(focus=["engines"]) > screening(focus=["food"])
+    assert screening(radius=1.0) < screening(radius=30.0)
+
+
+# ------------------------------------------------------------------ policy money
+
+
+def test_strengthening_adds_capacity_quality_and_responsiveness():
+    m = model_with()
+    before = [(i.capacity, i.quality, i.responsiveness) for i in m.institutions.institutions]
+    used = m.institutions.strengthen(25.0)
+    assert used == pytest.approx(25.0)
+    rate = m.params.institutions.strengthening_rate
+    for inst, (cap, q, r) in zip(m.institutions.institutions, before, strict=True):
+        x = 5.0 / inst.budget  # equal budgets: a fifth each
+        assert inst.capacity == pytest.approx(cap * (1 + 0.5 * x))
+        assert inst.quality == pytest.approx(q + rate * 0.5 * x * (1 - q))
+        assert inst.responsiveness > r
+    m.institutions.begin_quarter()
+    assert [i.capacity for i in m.institutions.institutions] == [b[0] for b in before]
+
+
+def test_money_is_not_used_by_institutions_without_a_running_budget():
+    m = model_with(only("training_institute", budget=0.0))
+    assert m.institutions.strengthen(10.0) == 0.0
+
+
+def test_cluster_promotion_founds_an_association_where_there_is_none():
+    m = model_with(only("training_institute"))
+    engines = m.space.index("engines")
+    assert m.institutions.fund_association([engines], 10.0) == pytest.approx(10.0)
+    assoc = m.institutions.of_kind("business_association")
+    assert len(assoc) == 1 and assoc[0].district == m.district_names.index("North")
+    assert assoc[0].capacity > 15
+    assert m.institutions.entry_risk_cut()[engines] > 0
