@@ -14,7 +14,13 @@ from collections.abc import Callable
 
 import solara
 
-from app_pages.figures import employment_figure, figure_png, region_map_figure
+from app_pages.figures import (
+    CHART_FIGSIZE,
+    MAP_FIGSIZE,
+    employment_figure,
+    figure_png,
+    region_map_figure,
+)
 from model import RegionModel
 from scenarios import list_builtins, load_scenario
 
@@ -69,8 +75,10 @@ def Controls(
 ) -> None:
     """Scenario, seed, and the Step / Run 4 quarters / Reset buttons."""
     with solara.Row(style={"align-items": "center", "flex-wrap": "wrap", "gap": "12px"}):
-        solara.Select("Scenario", values=list(SCENARIOS), value=scenario, style={"width": "300px"})
-        solara.InputInt("Seed", value=seed, style={"max-width": "110px"})
+        with solara.Div(style={"width": "320px"}):
+            solara.Select("Scenario", values=list(SCENARIOS), value=scenario, dense=True)
+        with solara.Div(style={"width": "100px"}):
+            solara.InputInt("Seed", value=seed, dense=True, hide_details=True)
         solara.Button("Step", on_click=lambda: on_run(1), color="primary")
         solara.Button(
             f"Run {QUARTERS_PER_YEAR} quarters",
@@ -116,7 +124,7 @@ def ExplorePage() -> None:
             classes=["mesoscape-status"],
             style="font-size: 1.15em; font-weight: 500; margin: 4px 0",
         )
-        with solara.Columns([1, 1]):
+        with solara.Columns([MAP_FIGSIZE[0], CHART_FIGSIZE[0]]):  # same scale for both
             solara.Image(map_png, width="100%", classes=["mesoscape-region-map"])
             solara.Image(chart_png, width="100%", classes=["mesoscape-employment-chart"])
         solara.HTML(tag="h3", unsafe_innerHTML="What happened", style="margin: 0")

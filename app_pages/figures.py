@@ -19,6 +19,7 @@ import numpy as np  # noqa: E402
 from matplotlib import colormaps  # noqa: E402
 from matplotlib import patheffects as pe  # noqa: E402
 from matplotlib.axes import Axes  # noqa: E402
+from matplotlib.colors import ListedColormap  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Circle  # noqa: E402
@@ -26,16 +27,23 @@ from matplotlib.patches import Circle  # noqa: E402
 from model import RegionModel  # noqa: E402
 
 TOP_INDUSTRIES = 8
-FIGSIZE = (7.2, 5.4)  # inches at 100 dpi
+# Inches at 100 dpi; the page shows both side by side, widths in this ratio (text ~11 px).
+MAP_FIGSIZE = (7.6, 5.2)
+CHART_FIGSIZE = (6.0, 5.2)
+FONT = 9  # legends and titles
 OTHER_COLOUR = "#c7c7c7"
+LOCAL_SERVICES_COLOUR = "#d2b48c"  # local services are everywhere: a quiet background colour
 _GREYS = {"#7f7f7f", "#666666", "#c7c7c7"}
 _LIGHT = colormaps["tab20"].colors[1::2]  # tab20's even colours are tab10's
-#: a fixed colour per industry index: strong colours first, then light ones
-INDUSTRY_COLOURS: list[str] = [
+#: industry colours, given out by employment at quarter 0: distinct strong colours first
+PALETTE: list[str] = [
     hex_
     for rgb in (*colormaps["tab10"].colors, *colormaps["Dark2"].colors, *_LIGHT)
     if (hex_ := matplotlib.colors.to_hex(rgb)) not in _GREYS
-] + ["#393b79", "#843c39", "#7b4173"]
+]
+DISTRICT_SHADES = ListedColormap(
+    ["#f1f4f9", "#f7f4ee", "#f0f6f0", "#f6f1f7", "#f7f7ec", "#eef5f5", "#f7efef", "#f3f3f3"]
+)
 #: institution type: (marker, colour, legend label)
 INSTITUTION_STYLE: dict[str, tuple[str, str, str]] = {
     "training_institute": ("s", "#1f4e9e", "Training institute"),
@@ -53,9 +61,22 @@ def figure_png(fig: Figure) -> bytes:
     return buffer.getvalue()
 
 
-def industry_colour(k: int) -> str:
-    """The fixed colour of industry ``k``."""
-    return INDUSTRY_COLOURS[k % len(INDUSTRY_COLOURS)]
+def industry_colours(model: RegionModel) -> np.ndarray:
+    """A colour per industry, fixed for the whole run (map and chart, every quarter).
+
+    The largest industries at quarter 0 get the most distinct colours; industries absent
+    then follow in catalogue order; local services get a quiet background colour.
+    """
+    sp = model.space
+    table = model.datacollector.get_table_dataframe("employment_by_industry")
+    first = table[table["step"] == table["step"].min()].set_index("industry")["employment"]
+    start = np.array(first.reindex(sp.keys).fillna(0.0), dtype=float)
+    start[sp.local_services] = -1.0  # not given a palette colour
+    colours = np.empty(sp.size, dtype=object)
+    for rank, k in enumerate(np.argsort(-start, kind="stable")):
+        colours[k] = PALETTE[rank % len(PALETTE)]
+    colours[sp.local_services] = LOCAL_SERVICES_COLOUR
+    return colours
 
 
 def short_name(name: str, width: int = 30) -> str:
@@ -74,14 +95,21 @@ def region_map_figure(model: RegionModel) -> Figure:
     """Firms (coloured by industry, sized by workers), districts and institutions' reach."""
     m, f = model, model.firms
     width, height = m.params.region.width, m.params.region.height
-    fig = Figure(figsize=FIGSIZE, dpi=100, layout="constrained")
+    fig = Figure(figsize=MAP_FIGSIZE, dpi=100, layout="constrained")
     ax = fig.add_subplot()
     extent = (-0.5, width - 0.5, -0.5, height - 0.5)
-    ax.imshow(m.district_map.T, origin="lower", extent=extent, cmap="Pastel2", alpha=0.3)
-    top = top_industries(m)
-    colours = np.array(
-        [industry_colour(k) if k in top else OTHER_COLOUR for k in range(m.space.size)]
+    shades = m.district_map.T % DISTRICT_SHADES.N
+    ax.imshow(
+        shades,
+        origin="lower",
+        extent=extent,
+        cmap=DISTRICT_SHADES,
+        vmin=0,
+        vmax=DISTRICT_SHADES.N - 1,
     )
+    top = top_industries(m)
+    colours = industry_colours(m)
+    colours[[k for k in range(m.space.size) if k not in top]] = OTHER_COLOUR
     order = np.argsort(np.isin(f.industry, top), kind="stable")  # other industries underneath
     # Firms sit on integer cells; a fixed offset per firm keeps firms sharing a cell visible.
     s = f.serial.astype(float)
@@ -98,13 +126,13 @@ def region_map_figure(model: RegionModel) -> Figure:
             name,
             ha="center",
             va="bottom",
-            fontsize=10,
+            fontsize=FONT + 1,
             weight="bold",
             path_effects=halo,
         )
     ax.set(xlim=extent[:2], ylim=extent[2:], aspect="equal", xticks=[], yticks=[])
-    ax.set_title(f"{m.params.name} · quarter {m.steps} · {len(f):,} firms", fontsize=10)
-    firms = [_handle("o", industry_colour(k), short_name(m.space.names[k])) for k in top]
+    ax.set_title(f"{m.params.name} · quarter {m.steps} · {len(f):,} firms", fontsize=FONT + 1)
+    firms = [_handle("o", colours[k], short_name(m.space.names[k])) for k in top]
     firms.append(_handle("o", OTHER_COLOUR, "other industries"))
     kinds = dict.fromkeys(i.kind for i in m.institutions.institutions)
     insts = [_handle(*_institution_style(kind)) for kind in kinds]
@@ -113,7 +141,7 @@ def region_map_figure(model: RegionModel) -> Figure:
         (insts, "outside right lower", "Institutions (dashed: reach)"),
     ):
         fig.legend(
-            handles=handles, loc=loc, title=title, fontsize=8, title_fontsize=8, frameon=False
+            handles=handles, loc=loc, title=title, fontsize=FONT, title_fontsize=FONT, frameon=False
         )
     return fig
 
@@ -123,7 +151,8 @@ def _institution_style(kind: str) -> tuple[str, str, str]:
 
 
 def _handle(marker: str, colour: str, label: str) -> Line2D:
-    return Line2D([], [], ls="", marker=marker, ms=8, color=colour, mec="white", label=label)
+    ms = 11 if marker == "*" else 8
+    return Line2D([], [], ls="", marker=marker, ms=ms, color=colour, mec="white", label=label)
 
 
 def _draw_institutions(ax: Axes, model: RegionModel) -> None:
@@ -159,17 +188,17 @@ def employment_figure(model: RegionModel) -> Figure:
     top = top_industries(m)
     keys = [sp.keys[k] for k in top]
     series = [emp[key] / 1000 for key in keys] + [emp.drop(columns=keys).sum(axis=1) / 1000]
-    colours = [industry_colour(k) for k in top] + [OTHER_COLOUR]
+    colours = [*industry_colours(m)[top], OTHER_COLOUR]
     labels = [short_name(sp.names[k]) for k in top] + ["other industries"]
     rate = m.datacollector.get_model_vars_dataframe()["unemployment_rate"]
 
-    fig = Figure(figsize=FIGSIZE, dpi=100, layout="constrained")
+    fig = Figure(figsize=CHART_FIGSIZE, dpi=100, layout="constrained")
     ax, ax_u = fig.subplots(2, 1, sharex=True, height_ratios=(3, 1))
     ax.stackplot(emp.index, series, colors=colours, labels=labels, alpha=0.85, lw=0)
     ax.set_ylabel("workers (thousands)")
-    ax.set_title(f"Employment by industry · quarter {m.steps}", fontsize=10)
+    ax.set_title(f"Employment by industry · quarter {m.steps}", fontsize=FONT + 1)
     handles, names = ax.get_legend_handles_labels()
-    fig.legend(handles[::-1], names[::-1], loc="outside right upper", fontsize=8, frameon=False)
+    fig.legend(handles[::-1], names[::-1], loc="outside right upper", fontsize=FONT, frameon=False)
     ax_u.plot(rate.index, 100 * rate, color="black", lw=1.5, marker="o" if len(rate) < 3 else None)
     ax_u.set(ylabel="unemployed (%)", xlabel="quarter", ylim=(0, None))
     for step, _label in m.events.markers:  # scenario and live events

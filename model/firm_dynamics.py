@@ -111,10 +111,11 @@ def imitate(model: RegionModel) -> None:
         return
     rel = np.log(f.productivity / sp.productivity[f.industry])
     args = (f.x, f.y, f.industry, rel, sp.relatedness, p.spillover_radius, p.cluster_bonus)
-    level, reach = knowledge_level(*args)
+    shape = model.grid.dimensions
+    level, reach = knowledge_level(*args, shape=shape)
     pull = np.maximum(level - rel, 0.0) * reach / (1.0 + reach)
     if f.member.any():
-        level_m, reach_m = knowledge_level(*args, among=f.member)
+        level_m, reach_m = knowledge_level(*args, among=f.member, shape=shape)
         bonus = model.params.institutions.association_spillover * f.member
         pull = pull + bonus * np.maximum(level_m - rel, 0.0) * reach_m / (1.0 + reach_m)
     strength = p.imitation_rate * 2.0 * model.culture.trust

@@ -369,7 +369,7 @@ def test_with_params_updates_and_validates():
     assert new.region.industries[0].employment == 11_000
     assert new.events[1].step == 30 and new.steps == 80
     # the original is unchanged
-    assert base.policy.budget == 30.0 and base.region.culture.trust == 0.6
+    assert base.policy.budget == 150.0 and base.region.culture.trust == 0.6
     assert base.events[1].step == 28
     # untouched parts are shared, not copied
     assert new.catalogue is base.catalogue
