@@ -223,7 +223,7 @@ def test_policy_scenarios():
     assert (up.policy.targeting, up.policy.variant, up.policy.budget) == (
         "bottom_up",
         "balanced_portfolio",
-        30.0,
+        150.0,
     )
     assert load_scenario("experimentation_fund").policy.allocation.experimentation >= 0.5
     assert load_scenario("strong_institutions").policy.allocation.institution_strengthening >= 0.5
