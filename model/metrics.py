@@ -46,10 +46,14 @@ def _nonneg(x: np.ndarray, name: str, ndim: int | tuple[int, ...] = 1) -> np.nda
 
 
 def _safe_divide(num: np.ndarray, den: np.ndarray) -> np.ndarray:
-    """Elementwise ``num / den`` with 0 wherever ``den`` is 0."""
+    """Elementwise ``num / den`` with 0 wherever ``den`` is 0 or subnormal.
+
+    Subnormal denominators (below ``np.finfo(float).tiny``) count as 0: dividing by them
+    overflows to infinity, and no employment figure is that small.
+    """
     num, den = np.broadcast_arrays(np.asarray(num, dtype=float), np.asarray(den, dtype=float))
     out = np.zeros(num.shape, dtype=float)
-    np.divide(num, den, out=out, where=den != 0)
+    np.divide(num, den, out=out, where=np.abs(den) >= np.finfo(float).tiny)
     return out
 
 

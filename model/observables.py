@@ -145,6 +145,8 @@ def collect(model: RegionModel) -> None:
     model.indicators = indicators(model)
     dc, f, sp = model.datacollector, model.firms, model.space
     dc.collect(model)
+    # events fire between quarters: what they do counts toward the next quarter's flows
+    model.counters_this_step = dict.fromkeys(model.counters, 0)
     step = model.steps
     emp = model.employment_by_industry()
     n = np.bincount(f.industry, minlength=sp.size)

@@ -72,7 +72,6 @@ class RegionModel(Model):
 
     def step(self) -> None:
         """One quarter, in this order."""
-        self.counters_this_step = {k: 0 for k in self.counters}
         self.policy.review()  # retarget industries at review dates
         self.policy.spend()  # subsidies, grants, institution funds for this quarter
         self.market.update_demand(

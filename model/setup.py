@@ -54,7 +54,7 @@ def initial_firms(model: RegionModel, rng: np.random.Generator) -> None:
         prof = rng.uniform(0.5, 0.95, size=(n, len(sp.capabilities))) * sp.requires[k]
         for i in range(n):
             cx, cy = model.district_xy[homes[i]]
-            model.create_firm(
+            firm = model.create_firm(
                 industry=k,
                 near=(int(cx + 1.5 * rng.standard_normal()), int(cy + 1.5 * rng.standard_normal())),
                 employment=float(sizes[i]),
@@ -64,6 +64,10 @@ def initial_firms(model: RegionModel, rng: np.random.Generator) -> None:
                 origin="initial",
                 rng=rng,
             )
+            # the firm's own R&D intensity is drawn in create_firm; it must break even with it
+            rd = model.firms.rd[firm.row]
+            own = breakeven[i] * (1.0 - p.rd_intensity) / (1.0 - rd)
+            model.firms.productivity[firm.row] = max(prod[i], BREAKEVEN_MARGIN * own)
     # the unemployed: what the labour force leaves over, by the district's industry mix
     f = model.firms
     employed = f.by_district_industry(f.employment, model.n_districts, sp.size)
