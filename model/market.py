@@ -89,8 +89,8 @@ class Market:
 
         A firm's competitiveness is its productivity relative to the industry's step-0
         frontier, times its capability fit to the power ``fit_weight``, times one plus its
-        subsidy rate, times the regional wage relative to its initial level to the power
-        ``-wage_weight`` (unit labour costs). The outside competitor improves with the
+        subsidy rate, times the regional wage relative to its initial level and to world
+        productivity growth to the power ``-wage_weight`` (unit labour costs). The outside competitor improves with the
         frontier (except local services, which are not traded).
         """
         sp = self.space
@@ -110,10 +110,16 @@ class Market:
     def compete(
         self, firms: FirmTable, t: int, shocks: np.ndarray, wage_ratio: float = 1.0
     ) -> None:
-        """Replicator dynamics: shares grow with competitiveness above the industry mean.
+        """Replicator dynamics on two levels: the region against the world, firms within it.
 
-        Each firm's share also takes its own log-normal demand shock (sd ``firm_shock``,
-        mean one): customers won and lost for reasons the model does not track.
+        Each firm's share first takes its own log-normal demand shock (sd ``firm_shock``,
+        mean one): customers won and lost for reasons the model does not track. Then the
+        region's total share of each industry and the outside competitor's move by
+        ``export_selection`` x (competitiveness / industry mean - 1), the region's
+        competitiveness being its share-weighted mean; within the region, firms' shares move
+        by ``selection`` x (own / regional mean - 1). The two speeds differ because buyers
+        switch between regions (export price elasticity) faster than a region's market
+        reallocates among its firms.
 
         Args:
             firms: the firm table.
@@ -127,13 +133,25 @@ class Market:
         firms.share = firms.share * np.exp(sd * shocks - sd**2 / 2)
         own, outside = self.fitness(firms, t, wage_ratio)
         k = self.space.size
-        mean = firms.by_industry(firms.share * own, k) + self.outside_share * outside
-        phi = self.params.selection
-        rel = own / np.maximum(mean[firms.industry], 1e-12) - 1.0
-        firms.share = firms.share * np.maximum(1.0 + phi * rel, 0.05)
-        out_rel = outside / np.maximum(mean, 1e-12) - 1.0
-        outside_share = self.outside_share * np.maximum(1.0 + phi * out_rel, 0.05)
-        self.renormalise(firms, outside_share)
+        regional = firms.by_industry(firms.share, k)
+        region_fit = firms.by_industry(firms.share * own, k) / np.maximum(regional, 1e-300)
+        mean = regional * region_fit + self.outside_share * outside
+        # the region against the world
+        phi_w = self.params.export_selection
+        region_growth = np.maximum(1.0 + phi_w * (region_fit / np.maximum(mean, 1e-12) - 1), 0.05)
+        outside_growth = np.maximum(1.0 + phi_w * (outside / np.maximum(mean, 1e-12) - 1), 0.05)
+        # firms within the region, keeping the region's total as set above
+        within = np.maximum(
+            1.0 + self.params.selection * (own / np.maximum(region_fit[firms.industry], 1e-12) - 1),
+            0.05,
+        )
+        moved = firms.share * within
+        moved_total = firms.by_industry(moved, k)
+        scale = np.where(
+            moved_total > 0, regional * region_growth / np.maximum(moved_total, 1e-300), 0
+        )
+        firms.share = moved * scale[firms.industry]
+        self.renormalise(firms, self.outside_share * outside_growth)
 
     def renormalise(self, firms: FirmTable, outside_share: np.ndarray | None = None) -> None:
         """Make each industry's shares (firms + outside competitor) sum to one."""

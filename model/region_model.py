@@ -95,7 +95,10 @@ class RegionModel(Model):
         u = self.streams.uniform_by_serial("firms", self.steps, self.firms.serial, k=3)
         # Box-Muller: standard normals from the firm's own uniform draws
         shocks = np.sqrt(-2.0 * np.log1p(-u[:, 1])) * np.cos(2.0 * np.pi * u[:, 2])
-        wage_ratio = self.labour.wage / self.params.labour.wage
+        # unit labour costs against the world: wages that rise with world productivity
+        # (the frontier) leave competitiveness unchanged
+        frontier = (1.0 + self.params.market.frontier_growth) ** self.steps
+        wage_ratio = self.labour.wage / self.params.labour.wage / frontier
         self.market.compete(self.firms, self.steps, shocks, wage_ratio)
 
     def diversify_or_exit(self) -> None:

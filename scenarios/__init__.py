@@ -5,19 +5,17 @@
 >>> s2 = with_params(s, {"policy.budget": 40.0})
 """
 
+from scenarios.check import check_files
 from scenarios.errors import Problem, ScenarioError
 from scenarios.loader import (
-    check_files,
-    describe_field,
     list_builtins,
     load_catalogue,
     load_region,
     load_scenario,
     parse_scenario,
-    region_from_csv,
-    scenario_to_toml,
-    with_params,
 )
+from scenarios.params import describe_field, scenario_to_toml, with_params
+from scenarios.region_csv import region_from_csv
 from scenarios.schema import Catalogue, Region, Scenario
 
 __all__ = [

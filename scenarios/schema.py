@@ -1,77 +1,32 @@
 """Typed schema of the industry catalogue, region profiles and scenarios.
 
-Every default value of the model lives here and only here: the model, the CLI, the docs
-table and the app's sliders all read them from these classes. Each field carries its unit
-and meaning in ``description`` so that ``docs/ODD.md`` can list them.
+Every default value of the model lives in the schema classes and only there: the model, the
+CLI, the docs table and the app's sliders all read them from these classes. Each field
+carries its unit and meaning in ``description`` so that ``docs/ODD.md`` can list them.
+
+The event types live in :mod:`scenarios.events`, the strict base model and the cross-check
+helpers in :mod:`scenarios.validation`; both are re-exported here, so
+``from scenarios.schema import ...`` reaches every type of a scenario.
 """
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Iterable
-from typing import Annotated, Literal
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
-from pydantic_core import InitErrorDetails, PydanticCustomError
+from pydantic import Field, model_validator
 
-Fraction = Annotated[float, Field(ge=0.0, le=1.0)]
-
-#: error type of the cross-reference and consistency checks below (pydantic ``type``)
-CONSISTENCY_ERROR = "consistency"
-
-#: one cross-check failure: location relative to the validated model, message, offending value
-Issue = tuple[tuple[str | int, ...], str, object]
-
-
-def _raise_issues(title: str, issues: list[Issue]) -> None:
-    """Raise all issues at once as one ValidationError, each at its own location.
-
-    Raised inside a model validator, pydantic prefixes each location with the path of the
-    model being validated, so a nested failure names the real field, e.g.
-    ``region.industries[3].key``.
-    """
-    if not issues:
-        return
-    details = [
-        InitErrorDetails(
-            type=PydanticCustomError(CONSISTENCY_ERROR, "{message}", {"message": message}),
-            loc=loc,
-            input=value,
-        )
-        for loc, message, value in issues
-    ]
-    raise ValidationError.from_exception_data(title, details)
-
-
-def _names(names: Iterable[str]) -> str:
-    return ", ".join(sorted(names))
-
-
-def unknown_name(kind: str, name: object, allowed: Iterable[str]) -> str:
-    """Message for a name that is not in `allowed`, with a close match if there is one.
-
-    Args:
-        kind: what the name should be, e.g. ``"industry"``.
-        name: the offending value.
-        allowed: the names that are allowed.
-
-    Returns:
-        One line, e.g. ``unknown industry 'batteris' (did you mean 'batteries'?); allowed: ...``.
-    """
-    allowed = sorted(allowed)
-    hint = ""
-    if isinstance(name, str):
-        close = difflib.get_close_matches(name, allowed, n=1)
-        if close:
-            hint = f" (did you mean {close[0]!r}?)"
-    return f"unknown {kind} {name!r}{hint}; allowed: {_names(allowed)}"
-
-
-class Strict(BaseModel):
-    """Base: unknown keys and wrong types are errors, never coerced."""
-
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
-
+# `X as X`: re-exported, part of this module's interface
+from scenarios.events import BudgetCut as BudgetCut
+from scenarios.events import DemandBoom as DemandBoom
+from scenarios.events import EmergingIndustry as EmergingIndustry
+from scenarios.events import Event
+from scenarios.events import EventBase as EventBase
+from scenarios.events import IndustryDecline as IndustryDecline
+from scenarios.events import NationalSupport as NationalSupport
+from scenarios.events import PlantClosure as PlantClosure
+from scenarios.events import TechnologyShift as TechnologyShift
+from scenarios.validation import CONSISTENCY_ERROR as CONSISTENCY_ERROR
+from scenarios.validation import Fraction, Issue, Strict, _names, _raise_issues, unknown_name
 
 # --------------------------------------------------------------------------- catalogue
 
@@ -323,7 +278,12 @@ def region_catalogue_issues(region: Region, catalogue: Catalogue) -> list[Issue]
 class MarketParams(Strict):
     """Demand, competition and value chains."""
 
-    selection: float = Field(0.03, ge=0.0, le=5.0, description="replicator speed / quarter")
+    selection: float = Field(
+        0.03, ge=0.0, le=5.0, description="replicator speed among the region's firms / quarter"
+    )
+    export_selection: float = Field(
+        0.1, ge=0.0, le=5.0, description="replicator speed, region against the world / quarter"
+    )
     frontier_growth: float = Field(0.004, ge=0.0, le=0.05, description="world frontier / quarter")
     demand_noise: float = Field(0.02, ge=0.0, le=0.5, description="sd of demand shocks")
     firm_shock: float = Field(
@@ -331,7 +291,7 @@ class MarketParams(Strict):
     )
     fit_weight: float = Field(1.0, ge=0.0, le=5.0, description="exponent on capability fit")
     wage_weight: float = Field(
-        0.5, ge=0.0, le=5.0, description="competitiveness elasticity to the regional wage"
+        1.0, ge=0.0, le=5.0, description="competitiveness elasticity to the regional wage"
     )
     local_services_share: Fraction = Field(
         0.5, description="share of the regional wage bill spent on local services"
@@ -374,8 +334,8 @@ class LabourParams(Strict):
     """The labour pool and the regional wage."""
 
     wage: float = Field(0.6, gt=0.0, le=10.0, description="initial wage, value added units")
-    wage_unemployment: float = Field(0.3, ge=0.0, le=5.0, description="wage response to u")
-    wage_productivity: Fraction = Field(0.5, description="pass-through of productivity growth")
+    wage_unemployment: float = Field(1.0, ge=0.0, le=5.0, description="wage response to u")
+    wage_productivity: Fraction = Field(1.0, description="pass-through of productivity growth")
     natural_unemployment: Fraction = Field(0.06, description="u at which wages are stable")
     skill_decay: Fraction = Field(0.03, description="skill loss / quarter of unemployment")
     labour_force_growth: float = Field(0.0, ge=-0.05, le=0.05, description="/ quarter")
@@ -483,82 +443,6 @@ class NationalParams(Strict):
 
     co_funding: float = Field(0.0, ge=0.0, le=10.0, description="national money per regional unit")
     enabling_environment: Fraction = Field(0.0, description="cut in all firms' fixed costs")
-
-
-# --------------------------------------------------------------------------- events
-
-
-class EventBase(Strict):
-    """A scheduled event: fires just before quarter `step` is simulated."""
-
-    step: int = Field(ge=1, le=10_000)
-
-
-class IndustryDecline(EventBase):
-    """Demand of an industry falls by `fraction` over `duration` quarters."""
-
-    type: Literal["industry_decline"]
-    industry: str
-    fraction: Fraction = 0.5
-    duration: int = Field(8, ge=1, le=400)
-
-
-class DemandBoom(EventBase):
-    """Demand of an industry rises by `fraction` over `duration` quarters."""
-
-    type: Literal["demand_boom"]
-    industry: str
-    fraction: float = Field(0.5, gt=0.0, le=10.0)
-    duration: int = Field(8, ge=1, le=400)
-
-
-class PlantClosure(EventBase):
-    """The largest firm of an industry exits."""
-
-    type: Literal["plant_closure"]
-    industry: str
-
-
-class TechnologyShift(EventBase):
-    """Capabilities become obsolete: proficiency and skills in them lose `severity`."""
-
-    type: Literal["technology_shift"]
-    capabilities: list[str] = Field(min_length=1)
-    severity: Fraction = 0.5
-
-
-class EmergingIndustry(EventBase):
-    """An emerging industry is born now (its lifecycle birth moves to this step)."""
-
-    type: Literal["emerging_industry"]
-    industry: str
-
-
-class BudgetCut(EventBase):
-    """The regional policy budget is cut by `fraction`."""
-
-    type: Literal["budget_cut"]
-    fraction: Fraction = 0.5
-
-
-class NationalSupport(EventBase):
-    """National co-funding switched on (at `co_funding`) or off."""
-
-    type: Literal["national_support"]
-    on: bool = True
-    co_funding: float = Field(1.0, ge=0.0, le=10.0)
-
-
-Event = Annotated[
-    IndustryDecline
-    | DemandBoom
-    | PlantClosure
-    | TechnologyShift
-    | EmergingIndustry
-    | BudgetCut
-    | NationalSupport,
-    Field(discriminator="type"),
-]
 
 
 # --------------------------------------------------------------------------- scenario

@@ -24,10 +24,15 @@ def test_every_parameter_section_of_a_scenario_is_documented():
     documented = {cls for _, cls in SECTIONS}
     for name, info in schema.Scenario.model_fields.items():
         cls = info.annotation
-        if isinstance(cls, type) and issubclass(cls, schema.Strict) and name not in {
-            "region",
-            "catalogue",
-        }:
+        if (
+            isinstance(cls, type)
+            and issubclass(cls, schema.Strict)
+            and name
+            not in {
+                "region",
+                "catalogue",
+            }
+        ):
             assert cls in documented, name
     table = parameter_table()
     for _, cls in SECTIONS:

@@ -1,0 +1,196 @@
+"""Firm decisions: spin-offs into related industries, exit after negative equity (DESIGN §2.2.6)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from agents.firm import Firm
+from model import RegionModel
+from model.invariants import violations
+from scenarios.schema import EntrepreneurParams, FirmParams
+from tests.helpers import small_scenario
+
+SEEDS = range(6)
+NO_STARTUPS = EntrepreneurParams(base_rate=0.0)  # every birth is a spin-off
+
+
+def model_with(seed: int = 0, entrepreneurs=NO_STARTUPS, **firm_params) -> RegionModel:
+    scenario = small_scenario(firms=FirmParams(**firm_params), entrepreneurs=entrepreneurs)
+    return RegionModel(scenario, seed=seed)
+
+
+# --------------------------------------------------------------------------- spin-offs
+
+
+def test_a_spinoff_takes_workers_equity_and_know_how_from_its_parent():
+    model = model_with(0)
+    model.run_for(2)
+    f, sp = model.firms, model.space
+    row = int(np.argmax(f.employment))
+    parent = f.agents[row]
+    jobs, equity, prof = parent.employment, parent.equity, parent.proficiency.copy()
+    rel_prod = parent.productivity / sp.productivity[parent.industry]
+    workers_before = f.employment.sum()
+    counters = dict(model.counters)
+    child = parent.spin_off(np.random.default_rng(4))
+    assert child is not None
+    workers = max(2.0, model.params.market.entry_share * jobs)
+    assert parent.employment == pytest.approx(jobs - workers)
+    assert child.employment == pytest.approx(workers)
+    assert f.employment.sum() == pytest.approx(workers_before)  # nobody hired or lost
+    moved = model.params.firms.initial_equity * model.labour.wage * workers
+    assert parent.equity == pytest.approx(equity - moved)
+    assert child.equity == pytest.approx(moved)
+    assert np.array_equal(child.proficiency, prof)
+    assert child.productivity == pytest.approx(0.95 * rel_prod * sp.productivity[child.industry])
+    assert model.counters["spinoffs"] == counters["spinoffs"] + 1
+    assert model.counters["births"] == counters["births"] + 1
+
+
+def record_spinoffs(monkeypatch) -> list[tuple[int, int]]:
+    """Record (parent industry, child industry) of every spin-off."""
+    found: list[tuple[int, int]] = []
+    original = Firm.spin_off
+
+    def spin_off(self, rng):
+        parent = self.industry
+        child = original(self, rng)
+        if child is not None:
+            found.append((parent, child.industry))
+        return child
+
+    monkeypatch.setattr(Firm, "spin_off", spin_off)
+    return found
+
+
+def test_spinoffs_go_to_related_industries_more_than_to_unrelated_ones(monkeypatch):
+    found = record_spinoffs(monkeypatch)
+    for seed in SEEDS:
+        model_with(seed, spinoff_probability=0.03).run_for(30)
+    sp = model_with(0).space
+    pairs = np.array(found)
+    moved = pairs[pairs[:, 0] != pairs[:, 1]]
+    assert len(moved) > 100
+    rel = sp.relatedness[moved[:, 0], moved[:, 1]]
+    assert np.all(rel > 0)  # never into an industry sharing no capability
+    # against a parent choosing uniformly among the other industries that exist
+    born = np.flatnonzero(sp.birth <= 0)
+    uniform = [
+        np.mean([sp.relatedness[p, k] for k in born if k != p and k != sp.local_services])
+        for p in moved[:, 0]
+    ]
+    assert rel.mean() > np.mean(uniform) + 0.15
+    # per candidate pair, related targets are chosen far more often than unrelated ones
+    related = unrelated = 0.0
+    for p in np.unique(moved[:, 0]):
+        targets = moved[moved[:, 0] == p, 1]
+        others = [k for k in born if k != p and k != sp.local_services]
+        close = [k for k in others if sp.relatedness[p, k] >= 0.5]
+        far = [k for k in others if sp.relatedness[p, k] < 0.4]
+        if close and far:
+            related += np.isin(targets, close).sum() / len(close)
+            unrelated += np.isin(targets, far).sum() / len(far)
+    assert related > 3 * unrelated
+
+
+def test_spinoff_probability_raises_births():
+    births = {}
+    for probability in (0.0, 0.01, 0.04):
+        births[probability] = 0
+        for seed in SEEDS[:4]:
+            model = model_with(seed, spinoff_probability=probability)
+            model.run_for(20)
+            assert model.counters["startups"] == 0
+            births[probability] += model.counters["births"]
+    assert births[0.0] == 0
+    assert 0 < births[0.01] < births[0.04]
+    assert births[0.04] > 2.5 * births[0.01]
+
+
+# --------------------------------------------------------------------------- exit
+
+
+@pytest.mark.parametrize("patience", [1, 3, 5])
+def test_a_firm_exits_after_exit_patience_quarters_of_negative_equity_not_before(patience):
+    model = model_with(1, exit_patience=patience, spinoff_probability=0.0)
+    f = model.firms
+    row = int(np.argmax(f.employment))
+    serial = int(f.serial[row])
+    f.equity[row] = -1e7  # deep in the red: no quarter's profit can repair it
+    for quarter in range(1, patience + 1):
+        model.step()
+        alive = serial in f.serial
+        if quarter < patience:
+            assert alive, f"exited after {quarter} of {patience} quarters"
+            assert f.negative_quarters[f.serial == serial][0] == quarter
+        else:
+            assert not alive
+
+
+def test_negative_quarters_must_be_consecutive():
+    model = model_with(1, exit_patience=3, spinoff_probability=0.0)
+    f = model.firms
+    row = int(np.argmax(f.employment))
+    serial = int(f.serial[row])
+
+    def me() -> int:
+        return int(np.flatnonzero(f.serial == serial)[0])
+
+    f.equity[row] = -1e7
+    model.run_for(2)
+    assert f.negative_quarters[me()] == 2
+    f.equity[me()] = 1e5  # recapitalised
+    model.step()
+    assert f.negative_quarters[me()] == 0
+    f.equity[me()] = -1e7
+    model.run_for(2)
+    assert serial in f.serial  # two quarters, again: still here
+    model.step()
+    assert serial not in f.serial
+
+
+def test_workers_of_an_exiting_firm_join_the_pool_under_its_industry_with_its_skill():
+    model = model_with(2, spinoff_probability=0.0)
+    model.run_for(3)
+    f, pool, sp = model.firms, model.labour, model.space
+    row = int(np.argmax(f.employment))
+    d, k, jobs = int(f.district[row]), int(f.industry[row]), float(f.employment[row])
+    fit = float(f.fit(sp.requires)[row])
+    old, old_skill = pool.unemployed[d, k], pool.skill[d, k]
+    others = pool.unemployed.copy()
+    others[d, k] = 0.0
+    firms, deaths = len(f), model.counters["deaths"]
+    f.negative_quarters[row] = model.params.firms.exit_patience
+
+    model.diversify_or_exit()
+
+    assert len(f) == firms - 1 and model.counters["deaths"] == deaths + 1
+    assert pool.unemployed[d, k] == pytest.approx(old + jobs)
+    assert pool.skill[d, k] == pytest.approx((old * old_skill + jobs * fit) / (old + jobs))
+    rest = pool.unemployed.copy()
+    rest[d, k] = 0.0
+    assert rest == pytest.approx(others)  # nobody else moved
+    assert violations(model) == []  # labour conserved, shares renormalised, count right
+
+
+@pytest.mark.parametrize("seed", SEEDS[:3])
+def test_firm_count_is_start_plus_births_minus_deaths(seed):
+    scenario = small_scenario(
+        firms=FirmParams(spinoff_probability=0.02, fixed_cost=4.0),
+        entrepreneurs=EntrepreneurParams(base_rate=0.002),
+    )
+    model = RegionModel(scenario, seed=seed)
+    start = len(model.firms)
+    model.run_for(30)
+    c = model.counters
+    assert c["births"] == c["spinoffs"] + c["startups"]
+    assert c["spinoffs"] > 0 and c["startups"] > 0 and c["deaths"] > 0
+    assert len(model.firms) == start + c["births"] - c["deaths"]
+    series = model.datacollector.get_model_vars_dataframe()
+    flows = series["births"].iloc[1:].sum() - series["deaths"].iloc[1:].sum()
+    assert series["firms"].iloc[-1] == series["firms"].iloc[0] + flows
+    assert np.array_equal(
+        series["firms"].diff().iloc[1:].to_numpy(),
+        (series["births"] - series["deaths"]).iloc[1:].to_numpy(),
+    )
