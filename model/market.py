@@ -90,8 +90,8 @@ class Market:
         A firm's competitiveness is its productivity relative to the industry's step-0
         frontier, times its capability fit to the power ``fit_weight``, times one plus its
         subsidy rate, times the regional wage relative to its initial level and to world
-        productivity growth to the power ``-wage_weight`` (unit labour costs). The outside competitor improves with the
-        frontier (except local services, which are not traded).
+        productivity growth to the power ``-wage_weight`` (unit labour costs). The outside
+        competitor improves with the frontier (except local services, which are not traded).
         """
         sp = self.space
         fit = firms.fit(sp.requires)
