@@ -200,7 +200,7 @@ def employment_figure(model: RegionModel) -> Figure:
     handles, names = ax.get_legend_handles_labels()
     fig.legend(handles[::-1], names[::-1], loc="outside right upper", fontsize=FONT, frameon=False)
     ax_u.plot(rate.index, 100 * rate, color="black", lw=1.5, marker="o" if len(rate) < 3 else None)
-    ax_u.set(ylabel="unemployed (%)", xlabel="quarter", ylim=(0, None))
+    ax_u.set(ylabel="unemployed (%)", xlabel="quarter", ylim=(0, 1.15 * max(100 * rate.max(), 1.0)))
     for step, _label in m.events.markers:  # scenario and live events
         for a in (ax, ax_u):
             a.axvline(step, color="#444444", lw=0.8, ls=":")

@@ -104,7 +104,7 @@ class RegionModel(Model):
     def diversify_or_exit(self) -> None:
         """Profitable firms may spin off; firms with negative equity for too long exit."""
         f, p = self.firms, self.params.firms
-        rng = self.streams.get("firms", self.steps)
+        rng = self.streams.get("spinoffs", self.steps)
         u = self.streams.uniform_by_serial("firms", self.steps, f.serial, k=3)[:, 0]
         chosen = [f.agents[i] for i in np.flatnonzero((f.profit > 0) & (u < p.spinoff_probability))]
         for firm in chosen:

@@ -22,7 +22,8 @@ STREAMS = (
     "institutions",
     "policy",
     "events",
-)
+    "spinoffs",
+)  # append new streams at the end: a stream's position is part of its seed
 
 
 class Streams:

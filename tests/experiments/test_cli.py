@@ -1,0 +1,185 @@
+"""The ``mesoscape`` command line (DESIGN §4.2): list, check, run; exit codes and messages."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from experiments.cli import main
+from scenarios import list_builtins
+
+ROOT = Path(__file__).resolve().parents[2]
+DATA = ROOT / "scenarios" / "data"
+
+BAD_FILES = {
+    # file name: (content, the field its one message must name)
+    "unknown_key.toml": ('name = "x"\nregion = "heartland"\ncolour = "red"\n', "colour"),
+    "wrong_type.toml": (
+        'name = "x"\nregion = "heartland"\n[market]\nselection = "fast"\n',
+        "market.selection",
+    ),
+    "out_of_range.toml": ('name = "x"\nregion = "heartland"\nsteps = 5000\n', "steps"),
+    "unknown_industry.toml": (
+        'name = "x"\nregion = "heartland"\n[[events]]\ntype = "industry_decline"\n'
+        'step = 10\nindustry = "batteris"\n',
+        "events[0].industry",
+    ),
+    "broken.toml": ('name = "x"\nregion = [heartland\n', "(file)"),
+}
+
+
+# --------------------------------------------------------------------------- list
+
+
+def test_list_prints_every_builtin_region_and_scenario(capsys):
+    assert main(["list"]) == 0
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    assert "regions:" in lines and "scenarios:" in lines
+    found = list_builtins()
+    assert {"heartland", "agrifood", "mining"} <= {name for name, _ in found["regions"]}
+    assert "baseline" in {name for name, _ in found["scenarios"]}
+    for kind in ("regions", "scenarios"):
+        for name, description in found[kind]:
+            line = next(x for x in lines if x.split()[:1] == [name])
+            assert description in line  # one line each, with its description
+    assert lines.index("regions:") < lines.index("scenarios:")
+
+
+# --------------------------------------------------------------------------- check
+
+
+def test_check_accepts_every_builtin_data_file(capsys):
+    files = sorted(str(p) for p in DATA.rglob("*.toml"))
+    assert len(files) >= 15  # catalogue, 3 regions, the scenarios
+    assert main(["check", *files]) == 0
+    captured = capsys.readouterr()
+    assert captured.err == ""
+    assert captured.out.splitlines() == [f"{f}: ok" for f in files]
+
+
+@pytest.mark.parametrize("name", sorted(BAD_FILES))
+def test_check_rejects_a_bad_file_with_one_line_naming_file_and_field(name, tmp_path, capsys):
+    content, field = BAD_FILES[name]
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    assert main(["check", str(path)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    lines = captured.err.strip().splitlines()
+    assert len(lines) == 1, captured.err
+    assert lines[0].startswith(f"{path}: {field}: ")
+    assert "Traceback" not in captured.err
+
+
+def test_check_reports_every_bad_file_and_passes_none(tmp_path, capsys):
+    paths = []
+    for name, (content, _) in sorted(BAD_FILES.items()):
+        (tmp_path / name).write_text(content, encoding="utf-8")
+        paths.append(str(tmp_path / name))
+    good = str(DATA / "scenarios" / "baseline.toml")
+    assert main(["check", good, *paths]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert [line.split(": ")[0] for line in err] == paths
+
+
+def test_check_of_a_missing_file_is_an_input_error(tmp_path, capsys):
+    assert main(["check", str(tmp_path / "nothing.toml")]) == 2
+    assert "nothing.toml" in capsys.readouterr().err
+
+
+# --------------------------------------------------------------------------- run
+
+
+def run_cli(out: Path, seed: int = 1, steps: int = 6) -> int:
+    return main(["run", "baseline", "--seed", str(seed), "--steps", str(steps), "--out", str(out)])
+
+
+def test_run_prints_the_summary_and_saves_the_series(tmp_path, capsys):
+    out = tmp_path / "run"
+    assert run_cli(out) == 0
+    text = capsys.readouterr().out
+    assert "baseline · seed 1 · 6 quarters" in text
+    for label in ("Employment (workers)", "Unemployment rate", "Firms", "Firm births"):
+        assert label in text
+    assert "start" in text and "end" in text
+    assert "Wall time:" in text and "for 6 quarters" in text
+    for name in ("series.parquet", "series.csv", "provenance.json", "scenario.toml"):
+        assert (out / name).is_file()
+
+
+def test_same_seed_same_bytes_other_seed_other_bytes(tmp_path, capsys):
+    for folder, seed in (("a", 1), ("b", 1), ("c", 2)):
+        assert run_cli(tmp_path / folder, seed=seed) == 0
+    capsys.readouterr()
+    for name in ("series.parquet", "series.csv"):
+        a, b, c = ((tmp_path / f / name).read_bytes() for f in "abc")
+        assert a == b, f"{name} differs between two runs with the same seed"
+        assert a != c, f"{name} is the same for seeds 1 and 2"
+
+
+def test_provenance_records_seed_scenario_and_versions(tmp_path, capsys):
+    out = tmp_path / "run"
+    assert run_cli(out, seed=3, steps=2) == 0
+    prov = json.loads((out / "provenance.json").read_text(encoding="utf-8"))
+    assert prov["seed"] == 3
+    assert prov["scenario"] == "baseline"
+    assert prov["steps"] == 2
+    versions = prov["versions"]
+    for package in ("python", "mesa", "numpy", "pandas", "pyarrow", "pydantic"):
+        assert versions.get(package) not in (None, "", "not installed"), package
+    assert versions["python"] == ".".join(map(str, sys.version_info[:3]))
+
+
+@pytest.mark.parametrize(
+    ("argv", "says"),
+    [
+        (["run", "baseline", "--steps", "-1"], "-1 is negative"),
+        (["run", "baseline", "--steps", "many"], "'many' is not a whole number"),
+        (["run", "baseline", "--seed", "-4"], "-4 is negative"),
+        (["run", "no_such_scenario"], "no such file and no built-in scenario"),
+        (["run"], "SCENARIO"),
+        (["frobnicate"], "invalid choice"),
+    ],
+)
+def test_bad_run_arguments_are_input_errors_with_a_clear_message(argv, says, tmp_path, capsys):
+    assert main([*argv, "--out", str(tmp_path)] if argv[:1] == ["run"] and len(argv) > 1 else argv) == 2
+    captured = capsys.readouterr()
+    assert says in captured.err
+    assert "Traceback" not in captured.err
+    assert not any(tmp_path.iterdir())  # nothing was run or saved
+
+
+def test_unknown_scenario_lists_the_builtins(capsys):
+    assert main(["run", "basline"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1  # one line
+    assert "basline" in err and "baseline" in err
+
+
+def test_console_entry_point_exits_with_2_on_bad_input(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text(BAD_FILES["out_of_range.toml"][0], encoding="utf-8")
+    for args in (["check", str(bad)], ["run", "no_such_scenario"], ["run", "x", "--steps", "-1"]):
+        proc = subprocess.run(
+            [sys.executable, "-m", "experiments.cli", *args],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert proc.returncode == 2, proc.stderr
+        assert proc.stderr.strip(), "no message"
+        assert "Traceback" not in proc.stderr
+    proc = subprocess.run(
+        [sys.executable, "-m", "experiments.cli", "list"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0 and "heartland" in proc.stdout
