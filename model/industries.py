@@ -9,6 +9,8 @@ import numpy as np
 from model.metrics import proximity_from_requirements
 from scenarios.schema import Catalogue
 
+UNBORN_GROWTH = 1.0  # expected growth of an industry not yet born but due within the horizon
+
 
 @dataclass
 class IndustrySpace:
@@ -101,5 +103,8 @@ class IndustrySpace:
         """Expected relative growth of external demand over the next ``horizon`` quarters."""
         now = self.lifecycle_demand(t)
         later = self.lifecycle_demand(t + horizon)
-        base = np.where(now > 0, now, np.maximum(later, 1e-9))
-        return np.where(later > 0, later / base - 1.0, -1.0)
+        growth = later / np.maximum(now, 1e-12) - 1.0
+        # an industry about to be born grows from nothing: count it as doubling (+100%),
+        # the most entrepreneurs' expectations allow for
+        growth = np.where(now > 0, growth, np.where(later > 0, UNBORN_GROWTH, -1.0))
+        return growth

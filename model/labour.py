@@ -131,7 +131,7 @@ class LabourPool:
             ) / total
         self.unemployed[district, column] = total
 
-    def age(self, rng: np.random.Generator) -> None:
+    def age(self) -> None:
         """One quarter of unemployment: skills decay, some leave, entrants arrive.
 
         Entrants replace the leavers and add labour-force growth; they join the last

@@ -86,7 +86,7 @@ class RegionModel(Model):
         self.institutions.serve()  # requests for weakest capabilities, services, focus
         self.entrepreneurship.step()  # nascent, search, experiment, succeed or fail
         self.diversify_or_exit()  # spin-offs of profitable firms, exits of failing ones
-        self.labour.age(self.streams.get("labour", self.steps))  # skills, turnover
+        self.labour.age()  # skill decay, turnover, entrants, migration
         self.labour.update_wage(self.productivity_index())
         collect(self)  # indicators and tidy tables
 

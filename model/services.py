@@ -222,8 +222,8 @@ class InstitutionSystem:
 
         Visible: present in the region; or existing from the start (``birth <= 0``); or born
         at least ``visibility_lag`` quarters ago; or, through foresight, an emerging
-        industry less than ``lead`` quarters before its birth or later, where ``lead`` is
-        ``foresight_lead`` while foresight is funded and otherwise
+        industry from ``lead`` quarters before its birth on (only where ``lead`` >= 1), where
+        ``lead`` is ``foresight_lead`` while foresight is funded and otherwise
         ``floor(foresight_lead * max over universities of quality * attention)``, attention
         being the share of the university's focus on the industry's capabilities.
         """
@@ -237,7 +237,9 @@ class InstitutionSystem:
             lead = np.zeros(sp.size)
             for uni in self.of_kind("university"):
                 lead = np.maximum(lead, uni.quality * uni.attention(sp.requires) * p.foresight_lead)
-        return visible | ((sp.birth > 0) & (age >= -np.floor(lead)))
+        lead = np.floor(lead)
+        # without any lead an emerging industry becomes visible only after visibility_lag
+        return visible | ((sp.birth > 0) & (lead > 0) & (age >= -lead))
 
     def entry_risk_cut(self) -> np.ndarray:
         """K, share of entry risk removed by business associations (0..1).

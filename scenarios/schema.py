@@ -192,7 +192,11 @@ class Region(Strict):
     description: str = ""
     width: int = Field(40, ge=10, le=200, description="grid cells")
     height: int = Field(40, ge=10, le=200, description="grid cells")
-    unemployment_rate: Fraction = Field(0.06, description="initial unemployment rate")
+    unemployment_rate: Fraction = Field(
+        0.06,
+        description="initial unemployment rate, at least (more if the districts' labour "
+        "force exceeds employment by more)",
+    )
     local_sourcing: Fraction = Field(0.25, description="share of inputs bought in the region")
     districts: list[District] = Field(min_length=1, max_length=20)
     industries: list[RegionIndustry] = Field(min_length=1)

@@ -5,9 +5,8 @@ parents) earlier than ``visibility_lag`` quarters after their birth -> experimen
 first firms earlier. Measured as the first quarter an emerging industry (``birth > 0``)
 has a firm, paired over common seeds.
 
-Both tests below fail on the current code and are marked as strict expected failures;
-see the reasons (and the report that came with this file). Remove the markers when the
-causes are fixed.
+Two causes once kept foresight from working (visibility without a lead, and zero
+expected growth before birth); these tests guard against their return.
 """
 
 from __future__ import annotations
@@ -22,20 +21,6 @@ from tests.helpers import service_institutions, service_scenario
 SEEDS = range(6)
 HORIZON = 48  # quarters: every heartland industry is born by quarter 20
 
-VISIBILITY_BUG = (
-    "model/services.py visible_industries: without foresight lead is 0, and the foresight "
-    "clause `birth > 0 and age >= -floor(lead)` then makes every emerging industry "
-    "visible from its birth, so `age >= visibility_lag` never matters (runs with "
-    "visibility_lag 0, 8 and 80 are identical)"
-)
-GROWTH_BLIND = (
-    "besides the visibility bug: IndustrySpace.demand_growth is 0 for an industry not yet "
-    "born (now = 0, so base = later), so entrepreneurs who see it early through foresight "
-    "value it at zero growth with full pioneer risk and wait for its birth, when growth "
-    "jumps to the clip of 1; with both fixed (tried by patching), foresight brings first "
-    "entry 1-13 quarters earlier in every seed"
-)
-
 
 def first_entry(model: RegionModel) -> dict[str, int]:
     """Quarter of the first firm in each emerging industry (``HORIZON`` if none yet)."""
@@ -49,7 +34,6 @@ def first_entry(model: RegionModel) -> dict[str, int]:
     return out
 
 
-@pytest.mark.xfail(strict=True, reason=VISIBILITY_BUG)
 def test_without_foresight_emerging_industries_stay_unseen_for_the_visibility_lag():
     # no university: nothing makes batteries (born at quarter 12) visible early
     scenario = service_scenario(institutions=service_institutions()[:4])
@@ -65,7 +49,6 @@ def test_without_foresight_emerging_industries_stay_unseen_for_the_visibility_la
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason=f"{VISIBILITY_BUG}; {GROWTH_BLIND}")
 def test_foresight_brings_first_entry_into_emerging_industries_earlier():
     with_foresight = load_scenario("foresight")  # bottom-up, experiments, institutions
     assert with_foresight.policy.targeting == "bottom_up"

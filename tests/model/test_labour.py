@@ -112,7 +112,7 @@ def test_ageing_and_migration_keep_the_employed_and_change_only_the_pool(u, grow
     params = LabourParams(labour_force_growth=growth, turnover=0.05, migration=0.2)
     p = pool(params, employed=1000.0 * (1 - u))
     work = employed(p)
-    p.age(np.random.default_rng(0))
+    p.age()
     assert employed(p) == pytest.approx(work)
     assert np.all(p.unemployed >= 0)
     assert p.leavers > 0 and p.entrants >= 0
@@ -125,7 +125,7 @@ def test_ageing_and_migration_keep_the_employed_and_change_only_the_pool(u, grow
 def test_skill_decay_lowers_the_skills_of_the_unemployed(decay):
     p = pool(LabourParams(skill_decay=decay))
     before = p.skill.copy()
-    p.age(np.random.default_rng(0))
+    p.age()
     assert p.skill[:, :-1] == pytest.approx(before[:, :-1] * (1 - decay))
     assert np.all(p.skill[:, -1] == 1.0)  # new entrants are taught anew
 
@@ -136,7 +136,7 @@ def test_long_unemployment_lowers_the_skill_of_rehired_workers():
         p = pool(LabourParams(skill_decay=decay, turnover=0.0, migration=0.0))
         p.unemployed[:, -1] = 0.0  # no entrants to hire instead
         for _ in range(8):
-            p.age(np.random.default_rng(0))
+            p.age()
             p.unemployed[:, -1] = 0.0
         demand = np.zeros((2, K))
         demand[0, 0] = 5.0

@@ -6,6 +6,7 @@ import pytest
 from model import RegionModel, targeting
 from model.metrics import rca_against
 from model.policy import INSTRUMENTS
+from scenarios import with_params
 from scenarios.schema import Allocation, NationalParams, PolicyParams
 from tests.helpers import service_scenario
 
@@ -196,9 +197,15 @@ def test_institution_strengthening_raises_capacity_quality_and_lowers_the_servic
     for seed in SEEDS:
         runs = []
         for budget in (0.0, 40.0):
-            m = policy_model(
-                seed, budget=budget, allocation=Allocation(institution_strengthening=1.0)
+            policy = PolicyParams(
+                budget=budget, allocation=Allocation(institution_strengthening=1.0)
             )
+            # many firms asking for help, so the gap measures capacity, not a handful of
+            # requests (firms above the default threshold rarely ask in this small region)
+            scenario = with_params(
+                service_scenario(policy=policy), {"institutions.request_threshold": 0.9}
+            )
+            m = RegionModel(scenario, seed=seed)
             out = run(m, 16)
             quality = np.mean([i.quality for i in m.institutions.institutions])
             capacity = sum(i.capacity for i in m.institutions.institutions)
@@ -206,7 +213,7 @@ def test_institution_strengthening_raises_capacity_quality_and_lowers_the_servic
         (gap0, q0, c0), (gap1, q1, c1) = runs
         assert q1 > q0 and c1 > c0
         gaps.append(gap0 - gap1)
-    assert np.mean(gaps) > 0 and sum(g > 0 for g in gaps) >= 2, gaps
+    assert all(g > 0 for g in gaps), gaps
 
 
 def test_cluster_promotion_funds_the_association_of_the_targets():
