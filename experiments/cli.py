@@ -52,9 +52,13 @@ def cmd_run(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario)
     steps = args.steps if args.steps is not None else scenario.steps
     result = run(scenario, seed=args.seed, steps=steps, progress=sys.stderr.isatty())
-    print(summary_table(result))
     out = Path(args.out) if args.out else Path("results") / f"{scenario.name}-seed{args.seed}"
-    save_result(result, out)
+    try:
+        save_result(result, out)  # first: the results are kept even if nobody reads stdout
+    except OSError as exc:
+        print(f"{out}: --out: cannot write the results there ({exc.strerror})", file=sys.stderr)
+        return EXIT_INPUT
+    print(summary_table(result))
     print(f"\nSeries saved to {out}/ (series.parquet, series.csv, tables, provenance.json)")
     print(f"Wall time: {result.wall_time:.2f} s for {steps} quarters")
     return EXIT_OK
@@ -131,6 +135,11 @@ def main(argv: list[str] | None = None) -> int:
     except ScenarioError as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_INPUT
+    except BrokenPipeError:
+        # the reader went away (e.g. `mesoscape run ... | head`): stop quietly
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_FAIL
 
 
 if __name__ == "__main__":

@@ -181,3 +181,24 @@ def test_console_entry_point_exits_with_2_on_bad_input(tmp_path):
         assert says in proc.stderr
         assert "Traceback" not in proc.stderr
         assert proc.stdout == ""
+
+
+def test_run_into_an_unwritable_place_is_an_input_error(tmp_path, capsys):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    assert main(["run", "baseline", "--steps", "1", "--out", str(blocker)]) == 2
+    err = capsys.readouterr().err
+    assert str(blocker) in err and "--out" in err and "Traceback" not in err
+
+
+def test_a_closed_pipe_stops_quietly_after_saving(tmp_path):
+    out = tmp_path / "r"
+    cmd = [sys.executable, "-m", "experiments.cli", "run", "baseline", "--steps", "2"]
+    proc = subprocess.Popen(
+        [*cmd, "--out", str(out)], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    proc.stdout.close()  # the reader goes away before the summary is printed
+    err = proc.stderr.read().decode()
+    proc.wait(timeout=120)
+    assert "Traceback" not in err
+    assert (out / "series.csv").exists()
