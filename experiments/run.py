@@ -185,4 +185,7 @@ def summary_table(result: RunResult) -> str:
     lines.append(f"{'':<{width}}  {'run total':>14}")
     for col, label in TOTAL_ROWS:
         lines.append(f"{label:<{width}}  {s[col].iloc[1:].sum():>14,.0f}")
+    worst = int(s["unemployment_rate"].idxmax())
+    peak = f"{s['unemployment_rate'].iloc[worst]:.1%} (Q{int(s['step'].iloc[worst])})"
+    lines.append(f"{'Highest unemployment rate':<{width}}  {peak:>14}")
     return "\n".join(lines)
