@@ -13,6 +13,7 @@ import numpy as np
 from mesa import DataCollector
 
 from model import metrics
+from model.policy import INSTRUMENTS
 
 if TYPE_CHECKING:
     from model.region_model import RegionModel
@@ -53,6 +54,8 @@ TABLES = {
     "employment_by_industry": ["step", "industry", "employment", "firms", "value_added"],
     "competencies": ["step", "capability", "workers"],
     "districts": ["step", "district", "employment", "diversity", "complexity"],
+    "district_industries": ["step", "district", "industry", "employment", "rca", "density"],
+    "policy_spending": ["step", "instrument", "amount"],
 }
 
 
@@ -140,42 +143,63 @@ def district_matrix(model: RegionModel) -> np.ndarray:
     return f.by_district_industry(f.employment, model.n_districts, model.space.size)
 
 
+def _add_rows(model: RegionModel, table: str, **columns) -> None:
+    """Append one row per element of the given columns (scalars repeat)."""
+    n = max(len(v) for v in columns.values() if isinstance(v, (list, np.ndarray)))
+    full = {k: (v if isinstance(v, (list, np.ndarray)) else [v] * n) for k, v in columns.items()}
+    for i in range(n):
+        row = {k: (v[i].item() if isinstance(v[i], np.generic) else v[i]) for k, v in full.items()}
+        model.datacollector.add_table_row(table, row)
+
+
 def collect(model: RegionModel) -> None:
     """Compute the indicators and collect them, with the tidy tables, for this step."""
     model.indicators = indicators(model)
-    dc, f, sp = model.datacollector, model.firms, model.space
-    dc.collect(model)
+    f, sp = model.firms, model.space
+    model.datacollector.collect(model)
     # events fire between quarters: what they do counts toward the next quarter's flows
     model.counters_this_step = dict.fromkeys(model.counters, 0)
     step = model.steps
-    emp = model.employment_by_industry()
-    n = np.bincount(f.industry, minlength=sp.size)
-    va = f.by_industry(f.value_added, sp.size)
-    for k, key in enumerate(sp.keys):
-        dc.add_table_row(
-            "employment_by_industry",
-            {
-                "step": step,
-                "industry": key,
-                "employment": float(emp[k]),
-                "firms": int(n[k]),
-                "value_added": float(va[k]),
-            },
-        )
-    for c, cap in enumerate(competencies(model)):
-        dc.add_table_row(
-            "competencies", {"step": step, "capability": sp.capabilities[c], "workers": float(cap)}
-        )
+    _add_rows(
+        model,
+        "employment_by_industry",
+        step=step,
+        industry=sp.keys,
+        employment=model.employment_by_industry(),
+        firms=np.bincount(f.industry, minlength=sp.size),
+        value_added=f.by_industry(f.value_added, sp.size),
+    )
+    _add_rows(
+        model, "competencies", step=step, capability=sp.capabilities, workers=competencies(model)
+    )
     dm = district_matrix(model)
-    eci, _ = metrics.eci_reflections(metrics.binarize_rca(dm))
-    for d, name in enumerate(model.district_names):
-        dc.add_table_row(
-            "districts",
-            {
-                "step": step,
-                "district": name,
-                "employment": float(dm[d].sum()),
-                "diversity": metrics.entropy(dm[d]),
-                "complexity": float(eci[d]),
-            },
-        )
+    presence = metrics.binarize_rca(dm)
+    eci, _ = metrics.eci_reflections(presence)
+    _add_rows(
+        model,
+        "districts",
+        step=step,
+        district=model.district_names,
+        employment=dm.sum(axis=1),
+        diversity=[metrics.entropy(row) for row in dm],
+        complexity=eci,
+    )
+    n_d, n_k = dm.shape
+    _add_rows(
+        model,
+        "district_industries",
+        step=step,
+        district=np.repeat(model.district_names, n_k),
+        industry=sp.keys * n_d,
+        employment=dm.ravel(),
+        rca=metrics.rca(dm).ravel(),
+        density=metrics.relatedness_density(presence, sp.relatedness).ravel(),
+    )
+    spent = model.policy_spending
+    _add_rows(
+        model,
+        "policy_spending",
+        step=step,
+        instrument=list(INSTRUMENTS),
+        amount=[float(spent.get(name, 0.0)) for name in INSTRUMENTS],
+    )
