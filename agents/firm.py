@@ -27,6 +27,8 @@ class Firm(CellAgent):
         self.row = -1
 
     def _get(self, name: str):
+        if self.row < 0:
+            raise RuntimeError(f"firm {self.unique_id} has left the market; it has no state")
         return getattr(self.model.firms, name)[self.row]
 
     @property
@@ -69,31 +71,30 @@ class Firm(CellAgent):
         """Proficiency in each capability (0..1)."""
         return self.model.firms.proficiency[self.row]
 
-    def spin_off(self, rng: np.random.Generator) -> Firm | None:
+    def spin_off(self, prospects: np.ndarray, rng: np.random.Generator) -> Firm | None:
         """Regional branching: found a new firm in a related industry (or its own).
 
-        The new industry is drawn with weight relatedness² x demand prospects x (1 -
-        pioneer risk) among the industries entrepreneurs can see now (its own industry is
-        always open); the spin-off takes a share of this firm's workers, equity and
-        know-how.
+        The new industry is drawn with weight relatedness² x ``prospects`` (the industries
+        entrepreneurs can see, with their demand growth and pioneer risk; see
+        ``RegionModel.spinoff_prospects``); its own industry is always open. The spin-off
+        takes ``entry_share`` of this firm's workers (at least one, at most half), equity
+        for ``initial_equity`` quarters of their wages, and this firm's know-how.
+
+        Args:
+            prospects: K, attractiveness of each industry to a spin-off this quarter.
+            rng: this firm's own generator for this quarter.
         """
-        m, f = self.model, self.model.firms
-        sp = m.space
+        m, f, sp = self.model, self.model.firms, self.model.space
         k = self.industry
-        outlook = m.entrepreneurship.outlook
-        # the parent sees what entrepreneurs see: visible industries, pioneer risk
-        weights = sp.relatedness[k] ** 2 * (m.market.demand > 0) * outlook.candidates
-        weights[sp.local_services] = 0.0 if k != sp.local_services else weights[sp.local_services]
-        growth = np.clip(1.0 + sp.demand_growth(m.steps), 0.1, 3.0)
-        weights = weights * growth * (1.0 - outlook.risk)
-        weights[k] = max(weights[k], sp.relatedness[k, k])  # its own industry stays open
-        if weights.sum() <= 0:
+        if self.employment < 2.0:
             return None
+        weights = sp.relatedness[k] ** 2 * prospects
+        weights[k] = max(weights[k], 1.0)
         target = int(rng.choice(sp.size, p=weights / weights.sum()))
-        workers = max(2.0, m.params.market.entry_share * self.employment)
-        if workers >= 0.5 * self.employment:
-            return None
-        equity = m.params.firms.initial_equity * m.labour.wage * workers
+        workers = float(
+            np.clip(m.params.market.entry_share * self.employment, 1.0, 0.5 * self.employment)
+        )
+        equity = m.params.firms.initial_equity * m.labour.wage * sp.wage_level[target] * workers
         f.employment[self.row] -= workers
         f.equity[self.row] -= equity
         rel_prod = self.productivity / sp.productivity[k]
@@ -107,7 +108,3 @@ class Firm(CellAgent):
             origin="spinoff",
             rng=rng,
         )
-
-    def exit(self, reason: str) -> None:
-        """Leave the market: workers go to the pool with their skills."""
-        self.model.remove_firms(np.array([self.row]), reason)

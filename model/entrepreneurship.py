@@ -4,7 +4,8 @@ Once per quarter, after the institutions have served their clients:
 
 1. **Outlook.** What entrepreneurs see is computed once for all of them (``Outlook``):
    the candidate industries (visible — present in the region or made visible by
-   institutions — and in existence by the time an experiment ends), expected demand
+   institutions — and in existence in the quarter an experiment started now is resolved,
+   ``t + experiment_quarters - 1``, which is when its firm would be founded), expected demand
    growth, the region's profit margin per industry, the perceived pioneer risk, the
    experiment cost, complexity, and each district's labour-pool fit.
 2. **Experiments under way** run one more quarter and are resolved when they end
@@ -16,7 +17,7 @@ Once per quarter, after the institutions have served their clients:
    each drawn from a pool group (district, industry of last job or new entrant) with
    probability proportional to its unemployed, with savings ~ Exponential(mean
    ``savings``). Each searches, applies for a grant and, if it starts, leaves the pool and
-   runs its first quarter.
+   runs its first quarter (quarters t, ..., t + Q - 1; resolved in t + Q - 1).
 
 Perceived pioneer risk of industry ``k``: 0 where a firm of the region is in ``k``;
 otherwise ``pioneer_risk``, times ``1 - discovery_spillover`` if the region has ever had
@@ -34,11 +35,20 @@ starts and counts as employed (``active``) until it ends: then they become the f
 worker of the new firm, or return to their pool group. So firm employment + ``active`` +
 unemployed = labour force.
 
-Randomness: the count, origins, savings and tastes of nascent entrepreneurs and the
-placement of new firms come from the ``entrepreneurs`` stream of the step; each active
-entrepreneur's quarterly cost and success draws are indexed by their serial number
-(``uniform_by_serial`` on the same stream at step + ``SERIAL_STEP_OFFSET``, so the two do
-not overlap), which keeps paired comparisons aligned.
+Randomness (common random numbers). Stream ``entrepreneurs``, keyed as follows:
+
+* ``streams.get("entrepreneurs", t)``: only the count N of nascent entrepreneurs.
+* ``streams.get("entrepreneurs", t + SERIAL_STEP_OFFSET, i)`` for slot ``i = 0..N-1``: the
+  own generator of the i-th nascent entrepreneur of quarter t, and of all its draws, in
+  this order: the pool group (one uniform, inverted on the cumulative group weights),
+  savings, K tastes; then two uniforms (cost, success) in every quarter of the
+  experiment; then the placement of its firm (``create_firm``'s draws).
+
+Step keys below ``SERIAL_STEP_OFFSET = 2**20`` are quarters, keys from it on are
+per-entrepreneur streams (with a slot key), so the two never overlap. A slot's draws depend
+only on (seed, t, i), never on N or on who else is drawn: when a policy changes N, the
+entrepreneurs both runs share keep their savings, tastes and experiment draws (paired
+comparisons stay aligned). An entrepreneur's ``serial`` is ``t * MAX_SLOTS + i``.
 """
 
 from __future__ import annotations
@@ -53,22 +63,34 @@ from agents.entrepreneur import Entrepreneur
 if TYPE_CHECKING:
     from model.region_model import RegionModel
 
-SERIAL_STEP_OFFSET = 1 << 20  # per-entrepreneur draws use the stream at step + this
+SERIAL_STEP_OFFSET = 1 << 20  # per-entrepreneur streams: step key start step + this, key slot
+MAX_SLOTS = 100_000  # at most this many nascent entrepreneurs a quarter (serial encoding)
 GROWTH_HORIZON = 8  # quarters over which entrepreneurs judge demand growth
 MIN_GROUP = 1.0  # a pool group must hold at least one worker to give an entrepreneur
 GRANT_MEMORY = 0.3  # weight of the latest quarter in the expected grant coverage
 
 
 def empty_stats() -> dict[str, int]:
-    """Counters of one step: experiments started, succeeded, failed, and discoveries."""
+    """Counters of one step: experiments started, succeeded and failed, and discoveries
+    by start-ups.
+
+    ``discoveries`` counts only successful experiments whose firm is the region's first in
+    its industry; the model's ``discoveries`` indicator (``ledger.discoveries``) also
+    counts discoveries by spin-offs.
+    """
     return {"started": 0, "succeeded": 0, "failed": 0, "discoveries": 0}
+
+
+def entrepreneur_serial(step: int, slot: int) -> int:
+    """Serial number of the nascent entrepreneur drawn in ``slot`` of quarter ``step``."""
+    return int(step) * MAX_SLOTS + int(slot)
 
 
 @dataclass
 class Outlook:
     """What entrepreneurs see this quarter (K = industries, C = capabilities, D = districts)."""
 
-    candidates: np.ndarray  # K bool: visible and existing when an experiment ends
+    candidates: np.ndarray  # K bool: visible and existing when an experiment is resolved
     growth: np.ndarray  # K, expected relative demand growth, clipped to [-1, 1]
     margin: np.ndarray  # K, mean profit / value added of the region's firms (0: none)
     risk: np.ndarray  # K, perceived pioneer risk
@@ -87,7 +109,8 @@ class Entrepreneurship:
 
     Attributes:
         entrepreneurs: those currently experimenting, in order of serial number.
-        step_stats: this step's counts (``empty_stats`` keys).
+        step_stats: this step's counts (``empty_stats`` keys; ``discoveries`` are those
+            by start-ups only).
         totals: the same counts since the start.
         started_by_industry: K, experiments started in each industry since the start.
         succeeded_by_industry: K, successful experiments in each industry.
@@ -103,7 +126,7 @@ class Entrepreneurship:
         self.started_by_industry = np.zeros(k, dtype=np.int64)
         self.succeeded_by_industry = np.zeros(k, dtype=np.int64)
         self.nascent = 0  # nascent entrepreneurs this step (started or not)
-        self.next_serial = 0
+        self.slots = 0  # slots drawn this step (N; some may be skipped, see draw_nascent)
         self.coverage = np.zeros(k)  # smoothed grant coverage by industry applied in
         self.coverage_all = 0.0  # smoothed grant coverage over all applications
         self.applied = np.zeros(k, dtype=bool)  # industries somebody has applied in
@@ -137,14 +160,10 @@ class Entrepreneurship:
             if e.value >= 0.0:  # searched with success, so applied for a grant
                 applications.append((e.target, e.granted / max(e.expected_cost(), 1e-12)))
         self.learn_coverage(applications)
-        if ongoing:
-            serials = np.array([e.serial for e in ongoing])
-            u = m.streams.uniform_by_serial(
-                "entrepreneurs", m.steps + SERIAL_STEP_OFFSET, serials, k=2
-            )
-            for e, (u_cost, u_success) in zip(ongoing, u, strict=True):
-                e.step(float(u_cost), float(u_success), rng)
-                self.tally(e)
+        for e in ongoing:
+            u_cost, u_success = e.draws.random(2)  # drawn every quarter, used or not
+            e.step(float(u_cost), float(u_success), e.draws)
+            self.tally(e)
         for key, value in self.step_stats.items():
             self.totals[key] += value
 
@@ -190,28 +209,41 @@ class Entrepreneurship:
         return p.base_rate * lf * push * m.culture.entrepreneurial_culture
 
     def draw_nascent(self, rng: np.random.Generator) -> list[Entrepreneur]:
-        """Draw this quarter's nascent entrepreneurs from the unemployed pool."""
+        """Draw this quarter's nascent entrepreneurs from the unemployed pool.
+
+        Args:
+            rng: the quarter's ``entrepreneurs`` stream; it draws only their number N.
+                Everything about the entrepreneur in slot i comes from its own stream
+                (see the module docstring), so it does not depend on N.
+        """
         m = self.model
+        t = m.steps
         pool = m.labour.unemployed
-        n = int(rng.poisson(self.expected_nascent()))
+        n = min(int(rng.poisson(self.expected_nascent())), MAX_SLOTS)
         self.nascent = 0
+        self.slots = n
         weights = np.where(pool >= MIN_GROUP, pool, 0.0).ravel()
         if n == 0 or weights.sum() <= 0:
             return []
-        groups = rng.choice(weights.size, size=n, p=weights / weights.sum())
-        savings = rng.exponential(m.params.entrepreneurs.savings, size=n)
-        tastes = rng.standard_normal((n, m.space.size))
+        cumulative = np.cumsum(weights)
+        cumulative /= cumulative[-1]
+        kept = np.zeros(weights.size)  # entrepreneurs kept from each group so far
+        mean_savings = m.params.entrepreneurs.savings
         out = []
-        for g, s, taste in zip(groups, savings, tastes, strict=True):
-            d, col = divmod(int(g), pool.shape[1])
-            if pool[d, col] - sum(e.district == d and e.column == col for e in out) < MIN_GROUP:
-                continue
-            out.append(
-                Entrepreneur(
-                    m, self.next_serial, d, col, float(m.labour.skill[d, col]), float(s), taste
-                )
+        for slot in range(n):
+            draws = m.streams.get("entrepreneurs", t + SERIAL_STEP_OFFSET, slot)
+            g = min(
+                int(np.searchsorted(cumulative, draws.random(), side="right")), weights.size - 1
             )
-            self.next_serial += 1
+            savings = float(draws.exponential(mean_savings))
+            taste = draws.standard_normal(m.space.size)
+            d, col = divmod(g, pool.shape[1])
+            if pool[d, col] - kept[g] < MIN_GROUP:
+                continue
+            kept[g] += 1
+            skill = float(m.labour.skill[d, col])
+            serial = entrepreneur_serial(t, slot)
+            out.append(Entrepreneur(m, serial, d, col, skill, savings, taste, draws))
         self.nascent = len(out)
         return out
 
@@ -224,7 +256,8 @@ class Entrepreneurship:
         t = m.steps
         present = m.present()
         visible = present | np.asarray(m.institutions.visible_industries(), dtype=bool)
-        exists_later = sp.lifecycle_demand(t + p.experiment_quarters) > 0
+        # an experiment started now is resolved, and its firm founded, in t + Q - 1
+        exists_later = sp.lifecycle_demand(t + p.experiment_quarters - 1) > 0
         growth = np.clip(sp.demand_growth(t, GROWTH_HORIZON), -1.0, 1.0)
         ratio = np.where(f.value_added > 0, f.profit / np.maximum(f.value_added, 1e-12), 0.0)
         counted = (f.value_added > 0).astype(float)
@@ -236,7 +269,6 @@ class Entrepreneurship:
         )
         cut = np.clip(np.asarray(m.institutions.entry_risk_cut(), dtype=float), 0.0, 1.0)
         complexity = sp.complexity / max(float(sp.complexity.max()), 1.0)
-        taught = self.taught_profile()
         return Outlook(
             candidates=visible & exists_later,
             growth=growth,
@@ -248,7 +280,7 @@ class Entrepreneurship:
             frontier=sp.productivity * (1.0 + m.params.market.frontier_growth) ** t,
             pool_fit=self.pool_fit(),
             entrant_fit=m.entrant_fit(),
-            taught=taught,
+            taught=np.asarray(m.institutions.taught_profile(), dtype=float),
             coverage=np.where(self.applied, self.coverage, self.coverage_all),
         )
 
@@ -272,13 +304,7 @@ class Entrepreneurship:
         workers = f.by_district_industry(f.employment, m.n_districts, k) + pool.unemployed[:, :k]
         related = (
             workers @ sp.relatedness
-            + pool.unemployed[:, k:].sum(axis=1)[:, None] * (m.entrant_fit()[None, :])
+            + pool.unemployed[:, k:].sum(axis=1)[:, None] * m.entrant_fit()[None, :]
         )
         total = workers.sum(axis=1) + pool.unemployed[:, k:].sum(axis=1)
         return related / np.maximum(total, 1e-12)[:, None]
-
-    def taught_profile(self) -> np.ndarray:
-        """C, capability profile of new labour-force entrants (as in ``entrant_fit``)."""
-        m = self.model
-        w = m.params.institutions.entrant_teaching
-        return (1.0 - w) * 0.3 + w * np.asarray(m.institutions.taught_profile(), dtype=float)

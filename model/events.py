@@ -128,7 +128,7 @@ class EventManager:
             return f"no {name} firm left to close", f"Closure: {name} (none)"
         row = rows[np.argmax(m.firms.employment[rows])]
         jobs = float(m.firms.employment[row])
-        m.remove_firms(np.array([row]), "closure")
+        m.remove_firms(np.array([row]))
         text = f"the largest {name} firm closes: {jobs:,.0f} workers join the unemployed"
         return text, f"Closure: {name}"
 

@@ -74,7 +74,7 @@ class FirmTable:
         return len(self) - 1
 
     def remove(self, rows: np.ndarray) -> None:
-        """Delete the given rows and re-index the remaining agents."""
+        """Delete the given rows; removed agents get row -1, the others their new row."""
         if len(rows) == 0:
             return
         keep = np.ones(len(self), dtype=bool)
@@ -82,9 +82,12 @@ class FirmTable:
         for name in SCALAR_FIELDS:
             setattr(self, name, getattr(self, name)[keep])
         self.proficiency = self.proficiency[keep]
+        for i in rows:
+            self.agents[i].row = -1
+        first = int(np.min(rows))
         self.agents = [a for a, k in zip(self.agents, keep, strict=True) if k]
-        for i, agent in enumerate(self.agents):
-            agent.row = i
+        for i in range(first, len(self.agents)):  # rows before the first removed one stay
+            self.agents[i].row = i
 
     def fit(self, requires: np.ndarray) -> np.ndarray:
         """Capability fit: mean proficiency over the capabilities each firm's industry needs."""

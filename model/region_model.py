@@ -104,13 +104,29 @@ class RegionModel(Model):
     def diversify_or_exit(self) -> None:
         """Profitable firms may spin off; firms with negative equity for too long exit."""
         f, p = self.firms, self.params.firms
-        rng = self.streams.get("spinoffs", self.steps)
+        # column 0 of the firm's draws of this quarter (columns 1-2 were its demand shock);
+        # firms founded since compete() get theirs from the same serial-indexed table
         u = self.streams.uniform_by_serial("firms", self.steps, f.serial, k=3)[:, 0]
         chosen = [f.agents[i] for i in np.flatnonzero((f.profit > 0) & (u < p.spinoff_probability))]
+        prospects = self.spinoff_prospects() if chosen else None
         for firm in chosen:
-            firm.spin_off(rng)
+            firm.spin_off(prospects, self.streams.get("spinoffs", self.steps, firm.serial))
         failing = np.flatnonzero((f.negative_quarters >= p.exit_patience) | (f.employment < 0.5))
-        self.remove_firms(failing, "exit")
+        self.remove_firms(failing)
+
+    def spinoff_prospects(self) -> np.ndarray:
+        """K, how attractive each industry is to a spin-off this quarter.
+
+        What entrepreneurs see (visible industries, existing by the time they could
+        enter), with external demand now, clip(1 + demand growth, 0.1, 3) and (1 -
+        perceived pioneer risk); local services only for local-services parents (set by
+        the parent's own-industry rule).
+        """
+        sp, outlook = self.space, self.entrepreneurship.outlook
+        growth = np.clip(1.0 + sp.demand_growth(self.steps), 0.1, 3.0)
+        prospects = (self.market.demand > 0) * outlook.candidates * growth * (1.0 - outlook.risk)
+        prospects[sp.local_services] = 0.0
+        return prospects
 
     # ------------------------------------------------------------------ firms
 
@@ -169,7 +185,7 @@ class RegionModel(Model):
         self.ledger.record_entry(self.space.keys[industry], self.steps, firm, origin)
         return firm
 
-    def remove_firms(self, rows: np.ndarray, reason: str) -> None:
+    def remove_firms(self, rows: np.ndarray) -> None:
         """Firms leave: their workers join the pool with their skills, shares are freed."""
         if len(rows) == 0:
             return

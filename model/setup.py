@@ -56,11 +56,14 @@ def initial_firms(model: RegionModel, rng: np.random.Generator) -> None:
             cx, cy = model.district_xy[homes[i]]
             firm = model.create_firm(
                 industry=k,
-                near=(int(cx + 1.5 * rng.standard_normal()), int(cy + 1.5 * rng.standard_normal())),
+                near=(
+                    round(cx + 1.5 * rng.standard_normal()),
+                    round(cy + 1.5 * rng.standard_normal()),
+                ),
                 employment=float(sizes[i]),
                 productivity=float(prod[i]),
                 proficiency=prof[i],
-                equity=p.initial_equity * model.params.labour.wage * float(sizes[i]),
+                equity=p.initial_equity * wage * sp.wage_level[k] * float(sizes[i]),
                 origin="initial",
                 rng=rng,
             )
@@ -81,7 +84,7 @@ def initial_firms(model: RegionModel, rng: np.random.Generator) -> None:
     )
     pool = model.labour
     pool.unemployed[:, :-1] = unemployed[:, None] * mix * 0.9
-    pool.unemployed[:, -1] = unemployed * 0.1 + unemployed * (per_district == 0) * 0.9
+    pool.unemployed[:, -1] = unemployed * 0.1
     pool.skill[:, :-1] = 0.8
     pool.labour_force = per_district + pool.unemployed.sum(axis=1)
 
@@ -93,12 +96,19 @@ def initial_market(model: RegionModel) -> Market:
     demand (the rest is the outside competitor's); local suppliers also sell to local
     buyers. Local services sell to ``local_services_share`` of the wage bill. Industries
     absent from the region get external demand in proportion to their national share.
+
+    An industry the region already has exists, whatever the catalogue says of its birth:
+    its birth moves to step 0 at the latest. Base demand is set so that the lifecycle
+    level at step 0 (below 1 for an industry already in decline) gives today's demand.
     """
     f, sp, mp = model.firms, model.space, model.params.market
     k = sp.size
     input_share = sp.io.sum(axis=1)
     gross_firm = f.employment * f.productivity / (1.0 - input_share[f.industry])
     gross = f.by_industry(gross_firm, k)
+    present = gross > 0
+    sp.birth[present] = np.minimum(sp.birth[present], 0.0)
+    level0 = sp.lifecycle_demand(0)
     sourcing = model.params.region.local_sourcing
     intermediate = sourcing * (sp.io.T @ gross)
     external = np.maximum(gross - intermediate, 0.2 * gross)
@@ -107,8 +117,7 @@ def initial_market(model: RegionModel) -> Market:
     wage_bill = model.params.labour.wage * float((sp.wage_level[f.industry] * f.employment).sum())
     ls_demand = mp.local_services_share * wage_bill
     share_total[ls] = np.clip(external[ls] / max(ls_demand, 1e-9), 0.05, 0.95)
-    base = np.where(gross > 0, external / share_total, 0.0)
-    present = gross > 0
+    base = np.where(present, external / share_total / np.maximum(level0, 1e-12), 0.0)
     exportable = present.copy()
     exportable[ls] = False
     scale = base[exportable].sum() / max(sp.national_share[exportable].sum(), 1e-9)

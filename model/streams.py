@@ -37,13 +37,14 @@ class Streams:
         """
         self.seed = int(seed)
 
-    def get(self, name: str, step: int) -> np.random.Generator:
-        """Return the generator of stream ``name`` at ``step``.
+    def get(self, name: str, step: int, *key: int) -> np.random.Generator:
+        """Return the generator of stream ``name`` at ``step`` (and an optional key).
 
-        The same (seed, name, step) always gives the same generator state.
+        The same (seed, name, step, key) always gives the same generator state; a key such
+        as an agent's serial number gives that agent draws of its own.
         """
         sid = STREAMS.index(name)
-        ss = np.random.SeedSequence(self.seed, spawn_key=(sid, int(step)))
+        ss = np.random.SeedSequence(self.seed, spawn_key=(sid, int(step), *map(int, key)))
         return np.random.Generator(np.random.PCG64(ss))
 
     def uniform_by_serial(

@@ -192,8 +192,10 @@ class Region(Strict):
     description: str = ""
     width: int = Field(40, ge=10, le=200, description="grid cells")
     height: int = Field(40, ge=10, le=200, description="grid cells")
-    unemployment_rate: Fraction = Field(
+    unemployment_rate: float = Field(
         0.06,
+        ge=0.0,
+        le=0.9,
         description="initial unemployment rate, at least (more if the districts' labour "
         "force exceeds employment by more)",
     )
@@ -231,12 +233,23 @@ class Region(Strict):
                 msg = f"industry {ind.key!r} is listed twice{where}; allowed: once per district"
                 issues.append((("industries", i, "key"), msg, ind.key))
             pairs.add((ind.key, ind.district))
+            if ind.firms == 0 and ind.employment > 0:
+                msg = f"0 firms for {ind.employment} workers; allowed: at least 1 firm"
+                issues.append((("industries", i, "firms"), msg, ind.firms))
+            if ind.firms is not None and ind.firms > ind.employment:
+                msg = (
+                    f"{ind.firms} firms for {ind.employment} workers; allowed: at most 1 per worker"
+                )
+                issues.append((("industries", i, "firms"), msg, ind.firms))
         for i, inst in enumerate(self.institutions):
             if inst.district not in names:
                 msg = unknown_name("district", inst.district, names)
                 issues.append((("institutions", i, "district"), msg, inst.district))
         employed = sum(i.employment for i in self.industries)
         lf = sum(d.labour_force for d in self.districts)
+        if employed == 0:
+            msg = "no industry has any employment; allowed: at least one worker"
+            issues.append((("industries",), msg, employed))
         if employed > lf:
             msg = (
                 f"initial employment {employed} exceeds the labour force {lf}; "
@@ -300,10 +313,15 @@ class MarketParams(Strict):
     local_services_share: Fraction = Field(
         0.5, description="share of the regional wage bill spent on local services"
     )
-    regional_market_share: Fraction = Field(
-        0.3, description="region's initial share of its export industries' world demand"
+    regional_market_share: float = Field(
+        0.3,
+        ge=0.01,
+        le=1.0,
+        description="region's initial share of its export industries' world demand",
     )
-    entry_share: Fraction = Field(0.1, description="new firm share, relative to the mean firm")
+    entry_share: Fraction = Field(
+        0.1, description="share of the parent's workers a spin-off takes (1 to half of them)"
+    )
 
 
 class FirmParams(Strict):
@@ -315,7 +333,9 @@ class FirmParams(Strict):
         1.0, ge=0.0, le=1e4, description="fixed cost / quarter, value-added units"
     )
     employment_adjustment: Fraction = Field(0.3, description="share of gap closed / quarter")
-    rd_intensity: Fraction = Field(0.03, description="mean share of value added spent on R&D")
+    rd_intensity: float = Field(
+        0.03, ge=0.0, le=0.3, description="mean share of value added spent on R&D"
+    )
     innovation_rate: float = Field(
         0.025, ge=0.0, le=10.0, description="innovation hazard per sqrt(R&D workers) / quarter"
     )
@@ -328,7 +348,9 @@ class FirmParams(Strict):
     depreciation: Fraction = Field(0.02, description="proficiency loss / quarter when unused")
     spinoff_probability: Fraction = Field(0.004, description="per quarter, profitable firms")
     exit_patience: int = Field(3, ge=1, le=40, description="quarters of negative equity")
-    initial_equity: float = Field(2.0, ge=0.0, le=100.0, description="quarters of wage bill")
+    initial_equity: float = Field(
+        2.0, ge=0.0, le=100.0, description="equity at founding, in quarters of its wage bill"
+    )
     retained_quarters: float = Field(
         4.0, ge=0.0, le=400.0, description="equity above this many quarters of costs is paid out"
     )
@@ -366,7 +388,9 @@ class EntrepreneurParams(Strict):
     pioneer_risk: Fraction = Field(0.5, description="extra failure risk, new to the region")
     discovery_spillover: Fraction = Field(0.7, description="pioneer risk removed by a discovery")
     success_base: float = Field(0.0, ge=-10.0, le=10.0, description="logit intercept")
-    new_firm_size: float = Field(5.0, gt=0.0, le=1e4, description="workers at founding")
+    new_firm_size: float = Field(
+        5.0, gt=0.0, le=1e4, description="workers a new firm's market share is sized for"
+    )
 
 
 class InstitutionParams(Strict):

@@ -33,13 +33,14 @@ def test_a_spinoff_takes_workers_equity_and_know_how_from_its_parent():
     rel_prod = parent.productivity / sp.productivity[parent.industry]
     workers_before = f.employment.sum()
     counters = dict(model.counters)
-    child = parent.spin_off(np.random.default_rng(4))
+    child = parent.spin_off(model.spinoff_prospects(), np.random.default_rng(4))
     assert child is not None
-    workers = max(2.0, model.params.market.entry_share * jobs)
+    workers = float(np.clip(model.params.market.entry_share * jobs, 1.0, 0.5 * jobs))
     assert parent.employment == pytest.approx(jobs - workers)
     assert child.employment == pytest.approx(workers)
     assert f.employment.sum() == pytest.approx(workers_before)  # nobody hired or lost
-    moved = model.params.firms.initial_equity * model.labour.wage * workers
+    level = sp.wage_level[child.industry]
+    moved = model.params.firms.initial_equity * model.labour.wage * level * workers
     assert parent.equity == pytest.approx(equity - moved)
     assert child.equity == pytest.approx(moved)
     assert np.array_equal(child.proficiency, prof)
@@ -53,9 +54,9 @@ def record_spinoffs(monkeypatch) -> list[tuple[int, int]]:
     found: list[tuple[int, int]] = []
     original = Firm.spin_off
 
-    def spin_off(self, rng):
+    def spin_off(self, prospects, rng):
         parent = self.industry
-        child = original(self, rng)
+        child = original(self, prospects, rng)
         if child is not None:
             found.append((parent, child.industry))
         return child

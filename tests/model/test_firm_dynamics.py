@@ -255,7 +255,7 @@ def lone_firms(spec, culture: Culture | None = None, **params) -> RegionModel:
     region = {"culture": culture} if culture is not None else None
     model = RegionModel(small_scenario(region=region, firms=FirmParams(**params), **inst), 0)
     f, sp = model.firms, model.space
-    model.remove_firms(np.arange(len(spec), len(f)), "exit")
+    model.remove_firms(np.arange(len(spec), len(f)))
     for row, (key, x, y, r, member) in enumerate(spec):
         f.industry[row] = sp.index(key)
         f.x[row], f.y[row] = x, y

@@ -153,10 +153,10 @@ def test_shares_and_outside_sum_to_one_after_entry_and_exit():
     before = len(f)
     child = None
     for row in np.argsort(-f.employment)[:5]:  # large firms can spare workers
-        child = f.agents[row].spin_off(rng) or child
+        child = f.agents[row].spin_off(model.spinoff_prospects(), rng) or child
     assert child is not None and len(f) > before
     assert share_sums(model) == pytest.approx(1.0, abs=1e-9)
-    model.remove_firms(np.array([int(np.argmax(f.employment)), child.row]), "exit")
+    model.remove_firms(np.array([int(np.argmax(f.employment)), child.row]))
     assert share_sums(model) == pytest.approx(1.0, abs=1e-9)
     births, deaths = model.counters["births"], model.counters["deaths"]
     for _ in range(30):
