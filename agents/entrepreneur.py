@@ -17,11 +17,13 @@ profit / value added of the region's firms in ``k`` (0 where there are none), ``
 perceived pioneer risk, ``gamma_k`` the share of an experiment's cost that grants were
 recently seen to cover in ``k`` (a grant carries that part of the downside, so a known
 experimentation fund draws people into pioneering; see ``model.entrepreneurship``) and
-``e_k`` a standard normal draw of this entrepreneur. Only
-industries that are visible and exist when the experiment ends are considered. The best
-industry is chosen; if its value is negative the person does not start.
+``e_k`` a standard normal draw of this entrepreneur. Only industries that are visible
+and exist in the quarter the experiment is resolved (``t + Q - 1``, when the firm would be
+founded) are considered. The best industry is chosen; if its value is negative the person
+does not start.
 
-**Experiment.** ``Q = experiment_quarters`` quarters at an expected cost per quarter
+**Experiment.** ``Q = experiment_quarters`` quarters (the quarter it starts in and the
+``Q - 1`` following ones) at an expected cost per quarter
 ``c_k = experiment_cost * (1 + complexity_cost * kappa_k)`` (``kappa_k`` = complexity /
 the catalogue's highest complexity). The entrepreneur applies for a grant co-funding
 ``grant_share`` of the expected total ``Q*c_k`` (``model.policy.take_grant``) and starts if
@@ -40,8 +42,14 @@ plus the institutions' entry-risk cut for ``k``, capped at 1. Success founds a f
 district's centre with the entrepreneur as its first worker, productivity
 ``frontier_k(t) * (PRODUCTIVITY_FLOOR + (1 - PRODUCTIVITY_FLOOR)*fit_k)``, the
 entrepreneur's capability profile (at least ``EXPERIMENT_LEARNING`` in each capability
-``k`` requires: the experiment taught that much) and the money left as equity. Failure
-returns the person to their pool group with their skill.
+``k`` requires: the experiment taught that much; a new entrant's profile is what they were
+taught, ``institutions.taught_profile()``) and the money left as equity. Failure returns the
+person to their pool group with their skill.
+
+Randomness: every draw of an entrepreneur (savings, tastes, each quarter's cost and
+success uniforms, the firm's placement) comes from their own generator ``draws``, keyed by
+the quarter and slot in which they were drawn (``model.entrepreneurship``), so they do not
+depend on how many others were drawn.
 """
 
 from __future__ import annotations
@@ -123,12 +131,14 @@ class Entrepreneur(mesa.Agent):
 
     Args:
         model: the region model.
-        serial: unique number, indexing this entrepreneur's random draws.
+        serial: unique number, ``start quarter * MAX_SLOTS + slot``
+            (``model.entrepreneurship.entrepreneur_serial``).
         district: district index of their pool group.
         column: pool column: industry of last job, or K for new labour-force entrants.
         skill: skill of their pool group (0..1).
         savings: own money (value-added units).
         taste: K standard normal draws, their idiosyncratic view of each industry.
+        draws: their own random generator (experiment draws and the firm's placement).
     """
 
     model: RegionModel
@@ -142,6 +152,7 @@ class Entrepreneur(mesa.Agent):
         skill: float,
         savings: float,
         taste: np.ndarray,
+        draws: np.random.Generator,
     ) -> None:
         """Create a nascent entrepreneur; nothing is withdrawn from the pool yet."""
         super().__init__(model)
@@ -151,6 +162,7 @@ class Entrepreneur(mesa.Agent):
         self.skill = skill
         self.savings = savings
         self.taste = taste
+        self.draws = draws
         self.target = -1  # industry index chosen by search()
         self.value = -np.inf  # its expected value
         self.granted = 0.0  # grant received
@@ -243,7 +255,7 @@ class Entrepreneur(mesa.Agent):
 
         Args:
             u: uniform draw deciding success.
-            rng: the entrepreneurs' stream this quarter (places the firm).
+            rng: the entrepreneur's own generator (places the firm).
         """
         if u < self.success_probability():
             self.found_firm(rng)

@@ -135,13 +135,20 @@ class LabourPool:
         """One quarter of unemployment: skills decay, some leave, entrants arrive.
 
         Entrants replace the leavers and add labour-force growth; they join the last
-        column (new entrants), whose skill is reset to 1 for the newly taught.
+        column (new entrants), whose skill is reset to 1 for the newly taught. A shrinking
+        labour force (negative growth beyond the leavers) takes the extra leavers from the
+        unemployed of every group in proportion, as far as there are any.
         """
         p = self.params
         self.skill[:, :-1] *= 1.0 - p.skill_decay
         leaving = (self.unemployed * p.turnover).sum(axis=1)
         self.unemployed *= 1.0 - p.turnover
-        entrants = np.maximum(leaving + self.labour_force * p.labour_force_growth, 0.0)
+        net = leaving + self.labour_force * p.labour_force_growth
+        entrants = np.maximum(net, 0.0)
+        pool = self.unemployed.sum(axis=1)
+        extra = np.minimum(np.maximum(-net, 0.0), pool)
+        self.unemployed *= (1.0 - extra / np.maximum(pool, 1e-12))[:, None]
+        leaving = leaving + extra
         self.labour_force += entrants - leaving
         self.unemployed[:, -1] += entrants
         self.migrate()

@@ -161,14 +161,34 @@ class Market:
         firms.share = firms.share / total[firms.industry]
         self.outside_share = out / total
 
-    def entry_share(self, industry: int, workers: float, productivity: float) -> float:
-        """Market share that gives a new firm work for ``workers`` at this quarter's demand."""
-        va_share = 1.0 - self.input_share[industry]
-        demand = self.demand[industry] + self.intermediate[industry]
-        if demand <= 0:
-            # an industry just born: size the share on its base demand
-            demand = max(self.base_demand[industry] * 0.05, 1e-9)
-        return float(np.clip(workers * productivity / va_share / demand, 1e-6, 0.5))
+    def entry_share(
+        self, industry: int, workers: float, productivity: float, regional: float
+    ) -> float:
+        """Market share that gives a new firm work for ``workers`` at this quarter's demand.
+
+        Solves s x D + s / (R + s) x M = g for s, the way ``sales`` pays a firm: g is the
+        gross output ``workers`` make, D the external and M the intermediate demand, R the
+        share the region's other firms hold (before renormalisation). An industry with no
+        demand yet (just born) is sized on 5% of its base demand.
+
+        Args:
+            industry: industry index.
+            workers: workers the share should employ.
+            productivity: the new firm's value added per worker.
+            regional: R, the shares of the industry's other regional firms.
+        """
+        target = workers * productivity / (1.0 - self.input_share[industry])
+        d, m = float(self.demand[industry]), float(self.intermediate[industry])
+        if d <= 0 and m <= 0:
+            d = max(self.base_demand[industry] * 0.05, 1e-9)
+        if d > 0:
+            b = d * regional + m - target
+            share = (-b + np.sqrt(b * b + 4.0 * d * target * regional)) / (2.0 * d)
+            if regional <= 0:  # alone in the region: all intermediate demand is its own
+                share = max(target - m, 0.0) / d
+        else:  # only local buyers: s / (R + s) x M = g
+            share = target * regional / (m - target) if m > target else 0.5
+        return float(np.clip(share, 1e-6, 0.5))
 
     def sales(self, firms: FirmTable) -> np.ndarray:
         """Gross output of each firm.

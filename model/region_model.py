@@ -173,11 +173,10 @@ class RegionModel(Model):
         )
         if origin != "initial":
             size = max(employment, self.params.entrepreneurs.new_firm_size)
-            self.firms.share[firm.row] = (
-                share
-                if share is not None
-                else self.market.entry_share(industry, size, productivity)
-            )
+            if share is None:
+                others = float(self.firms.share[self.firms.industry == industry].sum())
+                share = self.market.entry_share(industry, size, productivity, others)
+            self.firms.share[firm.row] = share
             self.market.renormalise(self.firms)
             self.counters["births"] += 1
             self.counters[origin + "s"] += 1

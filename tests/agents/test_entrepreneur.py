@@ -7,7 +7,7 @@ import pytest
 
 from agents.entrepreneur import Entrepreneur, success_probability
 from model import RegionModel
-from model.entrepreneurship import GRANT_MEMORY
+from model.entrepreneurship import GRANT_MEMORY, MAX_SLOTS
 from scenarios.schema import (
     Allocation,
     Culture,
@@ -18,7 +18,7 @@ from scenarios.schema import (
     PolicyParams,
     Scenario,
 )
-from tests.helpers import GrantPolicy, small_scenario
+from tests.helpers import GrantPolicy, service_scenario, small_scenario
 
 SEEDS = range(8)
 BATTERIES_BORN = EmergingIndustry(type="emerging_industry", step=5, industry="batteries")
@@ -45,11 +45,11 @@ def run(scenario: Scenario, seed: int, steps: int, grants: float | None = None) 
 
 
 def nascent(model: RegionModel, column: int, savings: float, district: int = 0) -> Entrepreneur:
-    """A hand-made entrepreneur from pool group (district, column)."""
-    e = model.entrepreneurship
+    """A hand-made entrepreneur from pool group (district, column), with no taste noise."""
     taste = np.zeros(model.space.size)
     skill = float(model.labour.skill[district, column])
-    return Entrepreneur(model, 10_000 + e.next_serial, district, column, skill, savings, taste)
+    draws = np.random.default_rng(0)
+    return Entrepreneur(model, -1, district, column, skill, savings, taste, draws)
 
 
 # --------------------------------------------------------------------------- accounting
@@ -93,6 +93,71 @@ def test_same_seed_same_entrepreneurs():
     assert a.ledger.to_frame().equals(b.ledger.to_frame())
 
 
+def drawn_by_step(model: RegionModel) -> dict[int, tuple[int, dict[int, Entrepreneur]]]:
+    """Record, for each step run afterwards, N and the kept nascent entrepreneurs by slot."""
+    e = model.entrepreneurship
+    draw = e.draw_nascent
+    drawn: dict[int, tuple[int, dict[int, Entrepreneur]]] = {}
+
+    def spy(rng):
+        out = draw(rng)
+        drawn[model.steps] = (e.slots, {x.serial % MAX_SLOTS: x for x in out})
+        return out
+
+    e.draw_nascent = spy
+    return drawn
+
+
+def test_a_different_nascent_count_does_not_redraw_the_others():
+    """Common random numbers: entrepreneur i of a quarter gets the same draws whatever N is.
+
+    Two runs whose nascent rate differs slightly are identical until the first quarter in
+    which their counts N differ. In that quarter the slots both runs drew come from the
+    same pool group, with the same savings and tastes, and choose the same target; in any
+    quarter, a slot both runs drew has the same savings and tastes.
+    """
+    runs = []
+    for rate in (0.001, 0.00106):
+        model = RegionModel(busy(entrepreneurs=EntrepreneurParams(base_rate=rate)), seed=2)
+        drawn = drawn_by_step(model)
+        model.run_for(30)
+        runs.append(drawn)
+    a, b = runs
+    differ = [t for t in sorted(a) if a[t][0] != b[t][0]]
+    assert differ, "the nascent counts never differ: pick rates further apart"
+    first = differ[0]
+    (n_a, kept_a), (n_b, kept_b) = a[first], b[first]
+    shared = [i for i in range(min(n_a, n_b)) if i in kept_a or i in kept_b]
+    assert shared
+    for i in shared:
+        x, y = kept_a[i], kept_b[i]
+        assert (x.district, x.column, x.target) == (y.district, y.column, y.target)
+    compared = 0
+    for t in a:
+        for i in set(a[t][1]) & set(b[t][1]):
+            x, y = a[t][1][i], b[t][1][i]
+            assert x.savings == y.savings or x.target >= 0  # savings change once spent
+            assert np.array_equal(x.taste, y.taste)
+            compared += 1
+    assert compared > len(shared)
+
+
+def test_draw_nascent_takes_at_most_the_unemployed_of_a_group(monkeypatch):
+    model = RegionModel(busy(), seed=0)
+    e, pool = model.entrepreneurship, model.labour
+    pool.unemployed[:] = 0.0
+    pool.unemployed[1, 2] = 2.7
+    pool.unemployed[0, -1] = 1.2
+    monkeypatch.setattr(e, "expected_nascent", lambda: 40.0)
+    drawn = e.draw_nascent(model.streams.get("entrepreneurs", 0))
+    groups = [(x.district, x.column) for x in drawn]
+    assert e.slots > 3
+    assert sorted(groups) == [(0, pool.unemployed.shape[1] - 1), (1, 2), (1, 2)]
+    assert e.nascent == 3
+    for x in drawn:
+        x.remove()
+
+
 # --------------------------------------------------------------------------- who starts
 
 
@@ -125,6 +190,46 @@ def test_entrepreneurs_only_enter_visible_industries(monkeypatch):
     started = model.entrepreneurship.started_by_industry
     assert started.sum() > 0
     assert started[~present].sum() == 0
+
+
+def test_no_startup_is_founded_before_its_industry_is_born(monkeypatch):
+    """Experiments end in their Q-th quarter, t + Q - 1: only industries born by then are
+    candidates, even for entrepreneurs who see an emerging industry early (foresight)."""
+    founded: list[tuple[int, int, int]] = []  # (seed, quarter founded, industry)
+    found_firm = Entrepreneur.found_firm
+
+    def spy(self, rng):
+        founded.append((seed, self.model.steps, self.target))
+        return found_firm(self, rng)
+
+    monkeypatch.setattr(Entrepreneur, "found_firm", spy)
+    foresight = PolicyParams(budget=20.0, allocation=Allocation(foresight=1.0))
+    scenario = service_scenario(
+        entrepreneurs=EntrepreneurParams(base_rate=0.002), policy=foresight, steps=16
+    )
+    early = 0  # experiments in batteries started before its birth
+    for seed in range(4):
+        model = RegionModel(scenario, seed=seed)
+        k = model.space.index("batteries")
+        born = int(model.space.birth[k])
+        assert 0 < born < 16  # born mid-run
+        model.run_for(born - 1)
+        early += int(model.entrepreneurship.started_by_industry[k])
+        model.run_for(16 - born + 1)
+        birth = model.space.birth
+        assert all(step >= birth[kk] for s, step, kk in founded if s == seed)
+    assert early > 0
+    assert any(kk == k for _, _, kk in founded)
+
+
+def test_entrants_know_what_they_were_taught():
+    model = RegionModel(service_scenario(), seed=0)
+    o = model.entrepreneurship.outlook
+    assert np.array_equal(o.entrant_fit, model.entrant_fit())
+    assert np.array_equal(o.taught, model.institutions.taught_profile())
+    entrant = nascent(model, model.space.size, savings=1.0)
+    assert entrant.is_entrant
+    assert np.array_equal(entrant.profile(), model.institutions.taught_profile())
 
 
 def test_search_prefers_fit_and_can_decline():

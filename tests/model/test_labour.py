@@ -281,3 +281,18 @@ def test_without_commuting_model_hires_stay_in_their_district():
     assert seen
     for hires, taken in seen:
         assert taken == pytest.approx(hires)  # each district's pool supplied its own hires
+
+
+def test_a_shrinking_labour_force_shrinks_by_its_growth_rate_beyond_the_leavers():
+    sizes = {}
+    for growth in (-0.001, -0.01, -0.03):
+        params = LabourParams(labour_force_growth=growth, migration=0.0, turnover=0.01)
+        p = pool(params)
+        lf0 = p.labour_force.sum()
+        employed = lf0 - p.total_unemployed
+        for _ in range(8):
+            p.age()
+            assert p.labour_force.sum() == pytest.approx(employed + p.total_unemployed)
+        sizes[growth] = p.labour_force.sum() / lf0
+    assert sizes[-0.03] < sizes[-0.01] < sizes[-0.001] < 1.0
+    assert sizes[-0.01] == pytest.approx(0.99**8, rel=1e-3)

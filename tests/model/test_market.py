@@ -13,6 +13,7 @@ import pytest
 from model import RegionModel
 from model.industries import IndustrySpace
 from model.market import Ramp
+from scenarios import load_scenario
 from scenarios.schema import (
     Catalogue,
     EntrepreneurParams,
@@ -406,3 +407,25 @@ def test_more_local_sourcing_in_the_profile_ties_suppliers_to_their_buyers(seed)
             gross.append(model.market.gross_output[model.space.index(SUPPLIER)])
         loss[sourcing] = 1.0 - gross[1] / gross[0]
     assert loss[0.5] > loss[0.1] + 0.1
+
+
+@pytest.mark.parametrize("key", ["metal_fabrication", "plastics_components", "machinery"])
+def test_a_new_firm_gets_work_for_the_workers_its_share_was_sized_for(key):
+    model = RegionModel(load_scenario("baseline"), seed=2)
+    model.run_for(3)
+    sp, f = model.space, model.firms
+    k = sp.index(key)
+    firm = model.create_firm(
+        industry=k,
+        near=(20, 20),
+        employment=1.0,
+        productivity=float(sp.productivity[k]),
+        proficiency=np.zeros(len(sp.capabilities)),
+        equity=5.0,
+        origin="startup",
+        rng=np.random.default_rng(0),
+    )
+    gross = model.market.sales(f)[firm.row]
+    work = gross * (1.0 - model.market.input_share[k]) / sp.productivity[k]
+    # renormalising the industry's shares after entry takes a little back
+    assert work == pytest.approx(model.params.entrepreneurs.new_firm_size, rel=0.02)
