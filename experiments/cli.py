@@ -8,7 +8,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-from scenarios import ScenarioError, check_files, list_builtins, load_scenario
+from scenarios import (
+    ScenarioError,
+    check_files,
+    describe_field,
+    list_builtins,
+    load_scenario,
+)
 
 EXIT_OK, EXIT_FAIL, EXIT_INPUT = 0, 1, 2
 APP_FILE = Path(__file__).resolve().parent.parent / "app.py"
@@ -50,8 +56,13 @@ def cmd_run(args: argparse.Namespace) -> int:
     from experiments.run import run, save_result, summary_table
 
     scenario = load_scenario(args.scenario)
-    steps = args.steps if args.steps is not None else scenario.steps
-    result = run(scenario, seed=args.seed, steps=steps, progress=sys.stderr.isatty())
+    try:
+        result = run(scenario, seed=args.seed, steps=args.steps, progress=sys.stderr.isatty())
+    except ScenarioError:  # the only parameter set here is the number of steps
+        allowed = describe_field("steps")
+        print(f"--steps: {args.steps} is out of range; allowed: {allowed}", file=sys.stderr)
+        return EXIT_INPUT
+    steps = result.scenario.steps
     out = Path(args.out) if args.out else Path("results") / f"{scenario.name}-seed{args.seed}"
     try:
         save_result(result, out)  # first: the results are kept even if nobody reads stdout
@@ -94,6 +105,13 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _port(text: str) -> int:
+    value = _positive_int(text)
+    if not 1 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"{value} is not a port; allowed: 1 to 65535")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every subcommand."""
     parser = argparse.ArgumentParser(
@@ -109,12 +127,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("run", help="run one scenario and save its time series")
     p.add_argument("scenario", metavar="SCENARIO", help="a built-in name or a path")
     p.add_argument("--seed", type=_positive_int, default=0)
-    p.add_argument("--steps", type=_positive_int, default=None, help="quarters (default: 120)")
+    p.add_argument(
+        "--steps", type=_positive_int, default=None, help="quarters (default: the scenario's)"
+    )
     p.add_argument("--out", default=None, help="folder for the results")
     p.set_defaults(func=cmd_run)
     p = sub.add_parser("app", help="serve the browser app")
     p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=_positive_int, default=8765)
+    p.add_argument("--port", type=_port, default=8765)
     p.set_defaults(func=cmd_app)
     return parser
 

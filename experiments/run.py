@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from model import RegionModel
-from scenarios import Scenario, load_scenario, scenario_to_toml
+from scenarios import Scenario, load_scenario, scenario_to_toml, with_params
 
 PACKAGES = ("mesoscape", "mesa", "numpy", "pandas", "pyarrow", "pydantic")
 
@@ -73,7 +73,13 @@ def run(
     """
     if isinstance(scenario, str):
         scenario = load_scenario(scenario)
-    n = scenario.steps if steps is None else int(steps)
+    if steps is not None and int(steps) != scenario.steps:
+        # the saved scenario must reproduce this run: it carries the steps run, and the
+        # events after the end (which never fire in this run) are left out
+        n = int(steps)
+        events = [e for e in scenario.events if e.step <= n]
+        scenario = with_params(scenario, {"steps": n, "events": events})
+    n = scenario.steps
     start = time.perf_counter()
     model = RegionModel(scenario, seed=seed)
     bar = None

@@ -71,8 +71,7 @@ GRANT_MEMORY = 0.3  # weight of the latest quarter in the expected grant coverag
 
 
 def empty_stats() -> dict[str, int]:
-    """Counters of one step: experiments started, succeeded and failed, and discoveries
-    by start-ups.
+    """Counters of one step: experiments started, succeeded, failed; start-up discoveries.
 
     ``discoveries`` counts only successful experiments whose firm is the region's first in
     its industry; the model's ``discoveries`` indicator (``ledger.discoveries``) also

@@ -26,6 +26,9 @@ def produce(model: RegionModel) -> None:
     # what the firm can make with its workers (plus overtime); the rest of its orders is lost
     f.value_added = np.minimum(demanded, OVERTIME * f.employment * f.productivity)
     f.orders = demanded
+    # the quarter's output and the workers who made it, before exits and new hires
+    model.output = float(f.value_added.sum())
+    model.output_workers = float(f.employment.sum())
     fixed = p.fixed_cost * (1.0 - model.params.national.enabling_environment)
     subsidy = model.policy.pay_subsidies(f.subsidy * f.value_added)  # within the envelope
     wages = model.wages()
@@ -84,7 +87,6 @@ def innovate(model: RegionModel) -> None:
     if len(f) == 0:
         return
     u = model.streams.uniform_by_serial("innovation", model.steps, f.serial, k=2)
-    model.innovation_draws = dict(zip(f.serial.tolist(), map(tuple, u.tolist()), strict=True))
     # R&D effort in workers; concave, so large firms draw more innovations per quarter
     # but not proportionally more (which would let the largest firm run away)
     effort = np.sqrt(f.rd * np.maximum(f.employment, 0.0))

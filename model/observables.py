@@ -100,7 +100,6 @@ def indicators(model: RegionModel) -> dict[str, float]:
     model._prev_discoveries = discoveries
     firms_emp = float(f.employment.sum())
     employed = firms_emp + model.entrepreneurship.active
-    va = float(f.value_added.sum())
     related, unrelated = metrics.related_unrelated_variety(emp_k, sp.sector)
     stats = getattr(model.entrepreneurship, "step_stats", {})
     counts = getattr(model, "counters_this_step", {})
@@ -109,8 +108,8 @@ def indicators(model: RegionModel) -> dict[str, float]:
         "unemployment_rate": pool.unemployment_rate,
         "labour_force": float(pool.labour_force.sum()),
         "unemployed": pool.total_unemployed,
-        "gross_regional_product": va,
-        "productivity": va / max(firms_emp, 1.0),
+        "gross_regional_product": model.output,
+        "productivity": model.productivity(),
         "wage": pool.wage,
         "firms": float(len(f)),
         "births": float(counts.get("births", 0)),

@@ -58,9 +58,9 @@ class RegionModel(Model):
         self.initial_firm_count = len(self.firms)
         self.counters_this_step = {k: 0 for k in self.counters}
         self.market: Market = initial_market(self)
-        self.initial_productivity = float(self.firms.value_added.sum()) / max(
-            float(self.firms.employment.sum()), 1.0
-        )
+        self.output = float(self.firms.value_added.sum())
+        self.output_workers = float(self.firms.employment.sum())
+        self.initial_productivity = self.productivity()
         self.institutions = InstitutionSystem(self)
         self.entrepreneurship = Entrepreneurship(self)
         self.policy = PolicyMaker(self)
@@ -241,11 +241,17 @@ class RegionModel(Model):
         fit = (req * taught[None, :]).sum(axis=1) / np.maximum(req.sum(axis=1), 1.0)
         return (1.0 - w) * 0.3 + w * fit
 
+    def productivity(self) -> float:
+        """Value added per worker this quarter (both taken when the firms produced)."""
+        return self.output / max(self.output_workers, 1.0)
+
     def productivity_index(self) -> float:
         """Regional value added per worker relative to step 0."""
-        emp = float(self.firms.employment.sum())
-        now = float(self.firms.value_added.sum()) / max(emp, 1.0)
-        return now / self.initial_productivity if self.initial_productivity > 0 else 1.0
+        return (
+            self.productivity() / self.initial_productivity
+            if self.initial_productivity > 0
+            else 1.0
+        )
 
     def record(self, text: str, step: int | None = None) -> None:
         """Add a line to the plain-language event log, stamped with a quarter.

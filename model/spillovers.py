@@ -73,8 +73,8 @@ def knowledge_level(
         axis=-1,
     ).reshape(width, height, k * 2)
     kx, ky = axis_kernel(width, radius), axis_kernel(height, radius)
-    field = np.einsum("ab,bcm->acm", kx, sums)
-    field = np.einsum("cd,adm->acm", ky, field)
+    field = np.tensordot(kx, sums, axes=(1, 0))  # along x
+    field = np.einsum("cd,adm->acm", ky, field, optimize=True)  # along y
     at_firm = field[x, y].reshape(n, k, 2)
     weights = relatedness[industry] * (
         1.0 + cluster_bonus * (np.arange(k)[None, :] == industry[:, None])

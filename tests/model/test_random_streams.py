@@ -18,7 +18,9 @@ def run_recording(scenario, seed):
     for _ in range(STEPS):
         model.step()
         noise.append(model.market.noise.copy())
-        innovation.append(dict(model.innovation_draws))
+        f = model.firms
+        u = model.streams.uniform_by_serial("innovation", model.steps, f.serial, k=2)
+        innovation.append(dict(zip(f.serial.tolist(), map(tuple, u.tolist()), strict=True)))
     return model, noise, innovation
 
 
@@ -59,6 +61,10 @@ def test_policy_lever_leaves_unrelated_draws_unchanged():
             targeting="bottom_up", budget=80.0, allocation=Allocation(experimentation=1.0)
         )
     )
+    # the initial regions are the same, firm by firm
+    a0, b0 = RegionModel(base, seed=3).firms, RegionModel(funded, seed=3).firms
+    assert np.array_equal(a0.productivity, b0.productivity)
+    assert np.array_equal(a0.x, b0.x) and np.array_equal(a0.employment, b0.employment)
     ma, noise_a, innov_a = run_recording(base, 3)
     mb, noise_b, innov_b = run_recording(funded, 3)
     # the lever does change the run ...
