@@ -168,7 +168,7 @@ class Institution(CellAgent):
 
     def _extend(self, rows: np.ndarray, competence: np.ndarray) -> None:
         m, f = self.model, self.model.firms
-        frontier = m.space.productivity * (1.0 + m.params.market.frontier_growth) ** m.steps
+        frontier = m.market.frontier(m.steps)
         log_p = np.log(f.productivity[rows])
         gain = m.params.institutions.extension_gain * self.quality * competence
         ceiling = np.maximum(log_p, np.log(frontier[f.industry[rows]]))

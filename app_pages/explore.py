@@ -9,7 +9,6 @@ HTML (``solara.Markdown`` would load KaTeX from the internet) and figures are PN
 from __future__ import annotations
 
 import html
-import re
 from collections.abc import Callable
 
 import solara
@@ -57,9 +56,7 @@ def status_line(model: RegionModel) -> str:
 
 def recent_events(model: RegionModel, n: int = LOG_LINES) -> list[str]:
     """The last ``n`` lines of the plain-language event log, each starting with its quarter."""
-    return [
-        text if re.match(r"Q\d+:", text) else f"Q{step}: {text}" for step, text in model.log[-n:]
-    ]
+    return [f"Q{step}: {text}" for step, text in model.log[-n:]]
 
 
 def _html_list(lines: list[str], empty: str) -> str:

@@ -276,7 +276,7 @@ class Entrepreneurship:
             risk_cut=cut,
             complexity=complexity,
             cost=p.experiment_cost * (1.0 + p.complexity_cost * complexity),
-            frontier=sp.productivity * (1.0 + m.params.market.frontier_growth) ** t,
+            frontier=m.market.frontier(t),
             pool_fit=self.pool_fit(),
             entrant_fit=m.entrant_fit(),
             taught=np.asarray(m.institutions.taught_profile(), dtype=float),

@@ -171,7 +171,6 @@ class LabourPool:
         arrive = np.maximum(-moves, 0.0)
         self.unemployed[:, -1] += arrive
         self.labour_force += arrive - out
-        self.migrants = float((arrive - out).sum())
 
     def update_wage(self, productivity_index: float) -> None:
         """The regional wage moves toward a target set by productivity and unemployment.

@@ -51,6 +51,14 @@ class Market:
         self.demand = np.zeros(self.space.size)
         self.intermediate = np.zeros(self.space.size)
 
+    def world_index(self, t: float) -> float:
+        """World productivity (the technology frontier) at ``t`` relative to step 0."""
+        return (1.0 + self.params.frontier_growth) ** t
+
+    def frontier(self, t: float) -> np.ndarray:
+        """K, frontier value added per worker of every industry at ``t``."""
+        return self.space.productivity * self.world_index(t)
+
     @property
     def input_share(self) -> np.ndarray:
         """K, share of gross output each industry spends on inputs."""
@@ -76,7 +84,7 @@ class Market:
         shock = self.event_factor(t)
         level = self.space.lifecycle_demand(t) * shock * noise
         # world demand grows in volume with the world's productivity (the frontier)
-        world = (1.0 + self.params.frontier_growth) ** t
+        world = self.world_index(t)
         self.demand = self.base_demand * level * world
         ls = self.space.local_services
         self.demand[ls] = self.params.local_services_share * wage_bill * noise[ls] * shock[ls]
@@ -102,7 +110,7 @@ class Market:
             * (1.0 + firms.subsidy)
             * wage_ratio ** (-self.params.wage_weight)
         )
-        frontier = (1.0 + self.params.frontier_growth) ** t
+        frontier = self.world_index(t)
         outside = self.outside_fitness * frontier
         outside[sp.local_services] = self.outside_fitness[sp.local_services]
         return own, outside

@@ -88,9 +88,15 @@ def competencies(model: RegionModel) -> np.ndarray:
     return employed + unemployed + entrants
 
 
-def indicators(model: RegionModel) -> dict[str, float]:
-    """Every model-level indicator of this step."""
+def indicators(model: RegionModel, held: np.ndarray | None = None) -> dict[str, float]:
+    """Every model-level indicator of this step.
+
+    Args:
+        model: the model.
+        held: C, the regional competencies if already computed (``competencies(model)``).
+    """
     f, sp, pool = model.firms, model.space, model.labour
+    held = competencies(model) if held is None else held
     emp_k = model.employment_by_industry()
     prev = getattr(model, "_prev_emp_k", emp_k)
     model._prev_emp_k = emp_k
@@ -126,7 +132,7 @@ def indicators(model: RegionModel) -> dict[str, float]:
         "concentration": metrics.hhi(emp_k),
         "complexity": metrics.employment_weighted_complexity(emp_k, sp.complexity),
         "structural_change": metrics.structural_change(prev, emp_k),
-        "competencies": float(competencies(model).sum()),
+        "competencies": float(held.sum()),
         "service_gap": float(model.institutions.service_gap),
         "focus_mismatch": float(model.institutions.focus_mismatch),
         "policy_spending": float(sum(model.policy_spending.values())),
@@ -153,7 +159,8 @@ def _add_rows(model: RegionModel, table: str, **columns) -> None:
 
 def collect(model: RegionModel) -> None:
     """Compute the indicators and collect them, with the tidy tables, for this step."""
-    model.indicators = indicators(model)
+    held = competencies(model)
+    model.indicators = indicators(model, held)
     f, sp = model.firms, model.space
     model.datacollector.collect(model)
     # events fire between quarters: what they do counts toward the next quarter's flows
@@ -168,9 +175,7 @@ def collect(model: RegionModel) -> None:
         firms=np.bincount(f.industry, minlength=sp.size),
         value_added=f.by_industry(f.value_added, sp.size),
     )
-    _add_rows(
-        model, "competencies", step=step, capability=sp.capabilities, workers=competencies(model)
-    )
+    _add_rows(model, "competencies", step=step, capability=sp.capabilities, workers=held)
     dm = district_matrix(model)
     presence = metrics.binarize_rca(dm)
     eci, _ = metrics.eci_reflections(presence)

@@ -97,8 +97,8 @@ class RegionModel(Model):
         shocks = np.sqrt(-2.0 * np.log1p(-u[:, 1])) * np.cos(2.0 * np.pi * u[:, 2])
         # unit labour costs against the world: wages that rise with world productivity
         # (the frontier) leave competitiveness unchanged
-        frontier = (1.0 + self.params.market.frontier_growth) ** self.steps
-        wage_ratio = self.labour.wage / self.params.labour.wage / frontier
+        world = self.market.world_index(self.steps)
+        wage_ratio = self.labour.wage / self.params.labour.wage / world
         self.market.compete(self.firms, self.steps, shocks, wage_ratio)
 
     def diversify_or_exit(self) -> None:

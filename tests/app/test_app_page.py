@@ -44,7 +44,7 @@ def test_build_model_gives_a_fresh_region_that_steps():
 
 def test_recent_events_start_with_their_quarter():
     model = build_model("baseline", seed=0)
-    model.log[:] = [(k, f"line {k}") for k in range(10)] + [(11, "Q12: an event")]
+    model.log[:] = [(k, f"line {k}") for k in range(10)] + [(12, "an event")]
     assert recent_events(model) == [f"Q{k}: line {k}" for k in range(3, 10)] + ["Q12: an event"]
 
 
