@@ -33,6 +33,8 @@ class RegionModel(Model):
 
     def __init__(self, scenario: Scenario, seed: int = 0) -> None:
         """Build the region of ``scenario`` at step 0."""
+        if isinstance(seed, bool) or int(seed) != seed or seed < 0:
+            raise ValueError(f"seed: {seed!r} is not allowed; allowed: a whole number >= 0")
         super().__init__(rng=int(seed))
         self.seed = int(seed)
         self.params = scenario

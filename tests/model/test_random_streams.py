@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from model import RegionModel
 from model.streams import Streams
@@ -81,3 +82,9 @@ def test_policy_lever_leaves_unrelated_draws_unchanged():
             assert da[serial] == db[serial]
             shared += 1
     assert shared > 100
+
+
+@pytest.mark.parametrize("seed", [-1, 1.5, True])
+def test_a_bad_seed_is_refused_with_a_clear_message(seed):
+    with pytest.raises(ValueError, match="seed"):
+        RegionModel(small_scenario(), seed=seed)
