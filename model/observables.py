@@ -107,8 +107,8 @@ def indicators(model: RegionModel, held: np.ndarray | None = None) -> dict[str, 
     firms_emp = float(f.employment.sum())
     employed = firms_emp + model.entrepreneurship.active
     related, unrelated = metrics.related_unrelated_variety(emp_k, sp.sector)
-    stats = getattr(model.entrepreneurship, "step_stats", {})
-    counts = getattr(model, "counters_this_step", {})
+    stats = model.entrepreneurship.step_stats
+    counts = model.counters_this_step
     return {
         "employment": employed,
         "unemployment_rate": pool.unemployment_rate,
