@@ -17,7 +17,7 @@ STREAMS = (
     "innovation",
     "imitation",
     "firms",
-    "labour",
+    "labour",  # reserved: the labour pool draws nothing at present
     "entrepreneurs",
     "institutions",
     "policy",
