@@ -209,6 +209,11 @@ class RegionModel(Model):
     # ------------------------------------------------------------------ derived state
 
     @property
+    def quarter(self) -> int:
+        """The quarter last simulated (0 at set-up, before the first step)."""
+        return self.steps
+
+    @property
     def n_districts(self) -> int:
         """Number of districts."""
         return len(self.district_xy)
