@@ -9,10 +9,10 @@ demand growth, profitability, risk, costs) is computed once for everybody by
 **Search.** Capability fit with industry ``k``: ``fit_k = s * relatedness[j, k]`` (new
 entrants: the fit of what they were taught, ``model.entrant_fit()``). Expected value::
 
-    V_k = W_FIT*fit_k + W_GROWTH*g_k + W_PROFIT*m_k - W_RISK*r_k*(1 - gamma_k)
-          - RESERVATION + SEARCH_NOISE*e_k
+    V_k = weight_fit*fit_k + weight_growth*g_k + weight_profit*m_k
+          - weight_risk*r_k*(1 - gamma_k) - reservation + search_noise*e_k
 
-with ``g_k`` the expected demand growth (8 quarters, clipped to [-1, 1]), ``m_k`` the mean
+with ``g_k`` the expected demand growth (``growth_horizon`` quarters, clipped to [-1, 1]), ``m_k`` the mean
 profit / value added of the region's firms in ``k`` (0 where there are none), ``r_k`` the
 perceived pioneer risk, ``gamma_k`` the share of an experiment's cost that grants were
 recently seen to cover in ``k`` (a grant carries that part of the downside, so a known
@@ -27,21 +27,21 @@ does not start.
 ``c_k = experiment_cost * (1 + complexity_cost * kappa_k)`` (``kappa_k`` = complexity /
 the catalogue's highest complexity). The entrepreneur applies for a grant co-funding
 ``grant_share`` of the expected total ``Q*c_k`` (``model.policy.take_grant``) and starts if
-``S + grant >= AFFORDABILITY * Q*c_k`` or if a grant was given. Each quarter's actual cost
-is ``c_k * (1 + COST_SPREAD*(2u - 1))``, paid from the grant first, then from savings; who
+``S + grant >= affordability * Q*c_k`` or if a grant was given. Each quarter's actual cost
+is ``c_k * (1 + cost_spread*(2u - 1))``, paid from the grant first, then from savings; who
 cannot pay a quarter has run out of money and fails.
 
 **Success** at the end, with probability ``logistic(x)``::
 
-    x = success_base + A_FIT*fit_k + B_POOL*pool_dk + C_SUPPORT*support
-        + D_GROWTH*g_k - E_COMPLEXITY*kappa_k - F_RISK*r_k
+    x = success_base + success_fit*fit_k + success_pool*pool_dk + success_support*support
+        + success_growth*g_k - success_complexity*kappa_k - success_risk*r_k
 
 ``pool_dk`` is the district's labour-pool fit (relatedness-weighted share of its employed
 and unemployed workers related to ``k``); ``support`` = grant coverage of the expected cost
 plus the institutions' entry-risk cut for ``k``, capped at 1. Success founds a firm near the
 district's centre with the entrepreneur as its first worker, productivity
-``frontier_k(t) * (PRODUCTIVITY_FLOOR + (1 - PRODUCTIVITY_FLOOR)*fit_k)``, the
-entrepreneur's capability profile (at least ``EXPERIMENT_LEARNING`` in each capability
+``frontier_k(t) * (productivity_floor + (1 - productivity_floor)*fit_k)``, the
+entrepreneur's capability profile (at least ``experiment_learning`` in each capability
 ``k`` requires: the experiment taught that much; a new entrant's profile is what they were
 taught, ``institutions.taught_profile()``) and the money left as equity. Failure returns the
 person to their pool group with their skill.
@@ -63,31 +63,7 @@ if TYPE_CHECKING:
     from agents.firm import Firm
     from model.entrepreneurship import Outlook
     from model.region_model import RegionModel
-
-# --- search: weights of the expected value of an industry
-W_FIT = 1.0  # per unit of capability fit (0..1)
-W_GROWTH = 1.5  # per unit of expected relative demand growth over 8 quarters
-W_PROFIT = 0.5  # per unit of the region's profit margin in the industry
-W_RISK = 1.0  # per unit of perceived pioneer risk borne by the entrepreneur
-RESERVATION = 0.2  # value of not starting (staying in the pool)
-SEARCH_NOISE = 0.3  # sd of the idiosyncratic taste for each industry
-
-# --- funding
-AFFORDABILITY = 0.75  # share of the expected cost one must have (grant + savings) to start
-COST_SPREAD = 0.4  # actual quarterly cost is uniform within +-40% of the expected cost
-
-# --- success: coefficients of the logit
-A_FIT = 2.0  # own capability fit
-B_POOL = 1.0  # district labour-pool fit
-C_SUPPORT = 1.0  # grant coverage and institutional support (0..1)
-D_GROWTH = 1.0  # expected demand growth
-E_COMPLEXITY = 1.5  # normalised complexity (0..1)
-F_RISK = 3.0  # pioneer risk (0..pioneer_risk)
-
-# --- the new firm
-EXPERIMENT_LEARNING = 0.3  # minimum proficiency in the target's required capabilities
-PRODUCTIVITY_FLOOR = 0.5  # productivity share of the frontier at zero fit
-
+    from scenarios.schema import EntrepreneurParams
 
 def logistic(x: float) -> float:
     """The logistic function."""
@@ -95,7 +71,7 @@ def logistic(x: float) -> float:
 
 
 def success_probability(
-    base: float,
+    params: EntrepreneurParams,
     fit: float,
     pool_fit: float,
     support: float,
@@ -106,7 +82,7 @@ def success_probability(
     """Probability that an experiment succeeds (see the module docstring).
 
     Args:
-        base: ``success_base``, the logit intercept.
+        params: the entrepreneurs' parameters (the logit's coefficients).
         fit: the entrepreneur's capability fit with the target (0..1).
         pool_fit: the district labour pool's fit with the target (0..1).
         support: grant coverage plus institutional support (0..1).
@@ -114,14 +90,15 @@ def success_probability(
         complexity: normalised complexity of the target (0..1).
         risk: perceived pioneer risk of the target.
     """
+    p = params
     x = (
-        base
-        + A_FIT * fit
-        + B_POOL * pool_fit
-        + C_SUPPORT * support
-        + D_GROWTH * growth
-        - E_COMPLEXITY * complexity
-        - F_RISK * risk
+        p.success_base
+        + p.success_fit * fit
+        + p.success_pool * pool_fit
+        + p.success_support * support
+        + p.success_growth * growth
+        - p.success_complexity * complexity
+        - p.success_risk * risk
     )
     return logistic(x)
 
@@ -199,14 +176,14 @@ class Entrepreneur(mesa.Agent):
 
     def values(self) -> np.ndarray:
         """K, expected value of starting in each industry (-inf where not possible)."""
-        o = self.outlook
+        o, p = self.outlook, self.model.params.entrepreneurs
         v = (
-            W_FIT * self.capability_fit()
-            + W_GROWTH * o.growth
-            + W_PROFIT * o.margin
-            - W_RISK * o.risk * (1.0 - o.coverage)
-            - RESERVATION
-            + SEARCH_NOISE * self.taste
+            p.weight_fit * self.capability_fit()
+            + p.weight_growth * o.growth
+            + p.weight_profit * o.margin
+            - p.weight_risk * o.risk * (1.0 - o.coverage)
+            - p.reservation
+            + p.search_noise * self.taste
         )
         return np.where(o.candidates, v, -np.inf)
 
@@ -225,7 +202,8 @@ class Entrepreneur(mesa.Agent):
         share = self.model.params.policy.grant_share
         self.granted = max(float(self.model.policy.take_grant(self.target, share * total)), 0.0)
         self.grant = self.granted
-        return self.granted > 0.0 or self.savings + self.granted >= AFFORDABILITY * total
+        need = self.model.params.entrepreneurs.affordability * total
+        return self.granted > 0.0 or self.savings + self.granted >= need
 
     def start(self) -> None:
         """Leave the labour pool and begin the experiment."""
@@ -238,7 +216,8 @@ class Entrepreneur(mesa.Agent):
         Args:
             u: uniform draw setting this quarter's actual cost.
         """
-        cost = self.outlook.cost[self.target] * (1.0 + COST_SPREAD * (2.0 * u - 1.0))
+        spread = self.model.params.entrepreneurs.cost_spread
+        cost = self.outlook.cost[self.target] * (1.0 + spread * (2.0 * u - 1.0))
         from_grant = min(self.grant, cost)
         self.grant -= from_grant
         rest = cost - from_grant
@@ -287,7 +266,7 @@ class Entrepreneur(mesa.Agent):
         """Probability that the experiment in the target industry succeeds."""
         o, k = self.outlook, self.target
         return success_probability(
-            base=self.model.params.entrepreneurs.success_base,
+            self.model.params.entrepreneurs,
             fit=float(self.capability_fit()[k]),
             pool_fit=float(o.pool_fit[self.district, k]),
             support=self.support(),
@@ -299,29 +278,30 @@ class Entrepreneur(mesa.Agent):
     def found_firm(self, rng: np.random.Generator) -> Firm:
         """Create the new firm; the entrepreneur becomes its first worker."""
         m, k = self.model, self.target
-        sp = m.space
+        sp, p = m.space, m.params.entrepreneurs
         fit = float(self.capability_fit()[k])
         proficiency = np.where(
-            sp.requires[k] > 0, np.maximum(self.profile(), EXPERIMENT_LEARNING), self.profile()
+            sp.requires[k] > 0, np.maximum(self.profile(), p.experiment_learning), self.profile()
         )
         cx, cy = m.district_xy[self.district]
+        spread = m.params.firms.cluster_spread
         near = (
-            int(round(cx + 1.5 * rng.standard_normal())),
-            int(round(cy + 1.5 * rng.standard_normal())),
+            int(round(cx + spread * rng.standard_normal())),
+            int(round(cy + spread * rng.standard_normal())),
         )
         self.firm = m.create_firm(
             industry=k,
             near=near,
             employment=1.0,
             productivity=float(self.outlook.frontier[k])
-            * (PRODUCTIVITY_FLOOR + (1.0 - PRODUCTIVITY_FLOOR) * fit),
+            * (p.productivity_floor + (1.0 - p.productivity_floor) * fit),
             proficiency=proficiency,
             equity=self.savings + self.grant,
             origin="startup",
             rng=rng,
         )
         found = m.ledger.entries.get(sp.keys[k])
-        self.discovery = found is not None and found.founder == self.firm.serial
+        self.discovery = found is not None and found.founder == int(self.firm.uid)
         if self.discovery:
             m.ledger.set_funding(sp.keys[k], "grant" if self.granted > 0 else "savings")
         self.outcome = "succeeded"

@@ -1,9 +1,14 @@
 """A meso institution: a Mesa agent placed in its district, with a reach radius (DESIGN §2.5).
 
-The institution holds its own state (focus, capacity, quality, responsiveness, budget) and
-one short method per behaviour: find the firms in reach, choose clients, serve them, move
-its focus, take policy money. The system-level bookkeeping (requests, the order in which
-institutions serve, observables, teaching and visibility) is in ``model.services``.
+Each type of DESIGN §2.5 is a class: ``TrainingInstitute``, ``TechnologyCentre``,
+``BusinessAssociation``, ``DevelopmentAgency`` and ``University`` (``INSTITUTION_TYPES``
+maps the scenario's ``type`` to it). An institution holds its own state (focus, capacity,
+quality, responsiveness, budget) and one short method per behaviour: find the firms in
+reach, choose clients, serve them, move its focus, take policy money; class attributes say
+what it does for the system (``provides``: answers capability requests; ``teaches``: new
+labour-force entrants learn its focus). The system-level bookkeeping (requests, the order
+in which institutions serve, observables, teaching and visibility) is in
+``model.services``.
 
 Providers (training institutes, technology centres, universities) serve only firms with a
 request (``firms.requested >= 0``). Effects of a service on a client firm, all scaled by
@@ -30,33 +35,43 @@ each closing ``min(1, strengthening_rate * 0.5 * x)`` of its gap to 1 (lasting).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 from mesa.discrete_space import CellAgent
 
 if TYPE_CHECKING:
+    from model.firm_table import FirmTable
     from model.region_model import RegionModel
-    from scenarios.schema import InstitutionSpec
+    from scenarios.schema import InstitutionParams, InstitutionSpec
 
-#: institution types that answer firms' capability requests
-PROVIDERS = ("training_institute", "technology_centre", "university")
-#: institution types whose focus new labour-force entrants are taught
-TEACHERS = ("training_institute", "university")
+
+@dataclass(frozen=True)
+class Service:
+    """What a quarter's services need to know besides the client firms."""
+
+    params: InstitutionParams
+    frontier: np.ndarray  # K, the world frontier productivity this quarter
+    requires: np.ndarray  # K x C requirement matrix
 
 
 class Institution(CellAgent):
-    """A training institute, technology centre, association, agency or university.
+    """What every meso institution has and does.
 
     Args:
-        model: the region model.
+        model: the region model (Mesa agents belong to one).
         cell: the grid cell of its district centre.
         spec: its scenario specification (type, radius, capacity, quality, ...).
         district: index of its district.
+        centre: (x, y) of its district centre.
         focus: initial focus, a distribution over capabilities (length C, sums to 1).
         breadth: capabilities it can cover fully (the catalogue's mean complexity).
     """
 
+    kind: ClassVar[str] = "institution"
+    provides: ClassVar[bool] = False  # answers firms' capability requests
+    teaches: ClassVar[bool] = False  # new labour-force entrants are taught its focus
     model: RegionModel
 
     def __init__(
@@ -65,14 +80,14 @@ class Institution(CellAgent):
         cell,
         spec: InstitutionSpec,
         district: int,
+        centre: tuple[float, float],
         focus: np.ndarray,
         breadth: float,
     ) -> None:
         super().__init__(model)
         self.cell = cell
-        self.kind: str = spec.type
         self.district = district
-        self.centre = np.asarray(model.district_xy[district], dtype=float)
+        self.centre = np.asarray(centre, dtype=float)
         self.radius = float(spec.radius)
         self.base_capacity = float(spec.capacity)
         self.extra_capacity = 0.0  # funded by policy this quarter
@@ -114,24 +129,32 @@ class Institution(CellAgent):
         """Which of the given cells lie within its radius of its district centre."""
         return np.hypot(x - self.centre[0], y - self.centre[1]) <= self.radius
 
-    def match(self) -> np.ndarray:
+    def begin_quarter(self) -> None:
+        """Forget last quarter's policy funding."""
+        self.extra_capacity = 0.0
+        self.funding = 0.0
+
+    def match(self, firms: FirmTable, requires: np.ndarray) -> np.ndarray:
         """Per firm, how well it fits as a client (0: not a client).
 
         A provider matches a firm's request by its focus on the requested capability (0 for
-        a firm without a request); a business association matches a firm by its coverage of
-        the firm's industry (``coverage``), request or not.
+        a firm without a request).
         """
-        f = self.model.firms
-        if self.kind == "business_association":
-            return self.coverage(self.model.space.requires)[f.industry]
-        return np.where(f.requested >= 0, self.focus[f.requested], 0.0)
+        return np.where(firms.requested >= 0, self.focus[firms.requested], 0.0)
 
     def choose_clients(
-        self, candidates: np.ndarray, tie: np.ndarray, prefer: np.ndarray
+        self,
+        firms: FirmTable,
+        requires: np.ndarray,
+        candidates: np.ndarray,
+        tie: np.ndarray,
+        prefer: np.ndarray,
     ) -> np.ndarray:
         """Pick up to ``capacity`` firms that match it best (``match``).
 
         Args:
+            firms: the firm table.
+            requires: K x C requirement matrix.
             candidates: bool per firm, those it may serve (in reach, not yet served).
             tie: uniform draw per firm breaking ties (institutions stream).
             prefer: bool per firm, preferred among equal matches (e.g. current members).
@@ -139,40 +162,26 @@ class Institution(CellAgent):
         Returns:
             Firm rows, best match first; firms with a zero match are skipped.
         """
-        match = self.match()
+        match = self.match(firms, requires)
         rows = np.flatnonzero(candidates & (match > 0))
         order = np.lexsort((tie[rows], ~prefer[rows], -match[rows]))
         self.clients = rows[order[: int(self.capacity)]]
         return self.clients
 
-    def serve_clients(self, rows: np.ndarray) -> np.ndarray:
+    def serve_clients(self, firms: FirmTable, rows: np.ndarray, service: Service) -> np.ndarray:
         """Deliver its service to the chosen firms; return the competence of each service.
 
         The competence is 0 for a client without a request (an association member).
         """
-        requested = self.model.firms.requested[rows]
+        requested = firms.requested[rows]
         competence = np.where(requested >= 0, self.competence[requested], 0.0)
-        if self.kind == "technology_centre":
-            self._extend(rows, competence)
-        elif self.kind in TEACHERS:
-            self._train(rows, competence)
-        elif self.kind == "business_association":
-            self.model.firms.member[rows] = True
+        self.deliver(firms, rows, competence, service)
         return competence
 
-    def _train(self, rows: np.ndarray, competence: np.ndarray) -> None:
-        f, p = self.model.firms, self.model.params.institutions
-        cap = f.requested[rows]
-        prof = f.proficiency[rows, cap]
-        f.proficiency[rows, cap] = prof + p.training_gain * self.quality * competence * (1 - prof)
-
-    def _extend(self, rows: np.ndarray, competence: np.ndarray) -> None:
-        m, f = self.model, self.model.firms
-        frontier = m.market.frontier(m.steps)
-        log_p = np.log(f.productivity[rows])
-        gain = m.params.institutions.extension_gain * self.quality * competence
-        ceiling = np.maximum(log_p, np.log(frontier[f.industry[rows]]))
-        f.productivity[rows] = np.exp(np.minimum(log_p + gain, ceiling))
+    def deliver(
+        self, firms: FirmTable, rows: np.ndarray, competence: np.ndarray, service: Service
+    ) -> None:
+        """What the service does to the client firms (nothing, for the base class)."""
 
     def adapt_focus(self, target: np.ndarray, rate: float) -> None:
         """Move the focus toward ``target`` (a distribution over capabilities) at ``rate``."""
@@ -195,3 +204,70 @@ class Institution(CellAgent):
         self.responsiveness += step * (1.0 - self.responsiveness)
         self.funding += money
         return money
+
+
+class TrainingInstitute(Institution):
+    """Raises client firms' proficiency in its focus; new entrants are taught its focus."""
+
+    kind = "training_institute"
+    provides = True
+    teaches = True
+
+    def deliver(
+        self, firms: FirmTable, rows: np.ndarray, competence: np.ndarray, service: Service
+    ) -> None:
+        """Training: proficiency in the requested capability rises toward 1."""
+        cap = firms.requested[rows]
+        prof = firms.proficiency[rows, cap]
+        gain = service.params.training_gain * self.quality * competence * (1 - prof)
+        firms.proficiency[rows, cap] = prof + gain
+
+
+class University(TrainingInstitute):
+    """Teaches like a training institute; its attention to emerging needs gives foresight."""
+
+    kind = "university"
+
+
+class TechnologyCentre(Institution):
+    """Extension services: raises client firms' productivity up to the world frontier."""
+
+    kind = "technology_centre"
+    provides = True
+
+    def deliver(
+        self, firms: FirmTable, rows: np.ndarray, competence: np.ndarray, service: Service
+    ) -> None:
+        """Extension: log productivity rises, never beyond the frontier of the industry."""
+        log_p = np.log(firms.productivity[rows])
+        gain = service.params.extension_gain * self.quality * competence
+        ceiling = np.maximum(log_p, np.log(service.frontier[firms.industry[rows]]))
+        firms.productivity[rows] = np.exp(np.minimum(log_p + gain, ceiling))
+
+
+class BusinessAssociation(Institution):
+    """Cluster organisation: members share knowledge; lowers entry risk in its focus."""
+
+    kind = "business_association"
+
+    def match(self, firms: FirmTable, requires: np.ndarray) -> np.ndarray:
+        """Any firm in reach, by how well its focus covers the firm's industry."""
+        return self.coverage(requires)[firms.industry]
+
+    def deliver(
+        self, firms: FirmTable, rows: np.ndarray, competence: np.ndarray, service: Service
+    ) -> None:
+        """Membership for the quarter."""
+        firms.member[rows] = True
+
+
+class DevelopmentAgency(Institution):
+    """Administers grants and subsidies; its skill screens applicants (no firm clients)."""
+
+    kind = "development_agency"
+
+
+INSTITUTION_TYPES: dict[str, type[Institution]] = {
+    cls.kind: cls
+    for cls in (TrainingInstitute, TechnologyCentre, BusinessAssociation, DevelopmentAgency, University)
+}

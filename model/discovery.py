@@ -3,7 +3,7 @@
 The model reports every firm it founds (``RegionModel.create_firm`` calls
 ``record_entry``). Industries with a firm at step 0 are *known* to the region. The first
 entry into an industry that is not known is a **discovery**: the ledger keeps its industry,
-step, founder firm serial and who paid for it — ``"savings"`` (an entrepreneur's own
+step, founder firm (its ``uid``) and who paid for it — ``"savings"`` (an entrepreneur's own
 money), ``"grant"`` (an experiment co-funded by an experimentation grant) or ``"spinoff"``
 (an existing firm branching into it). Every later entry into a discovered industry, by
 startup or spin-off, is a *follower*. An industry stays known after its firms exit, so the
@@ -38,9 +38,9 @@ COLUMNS = [
 
 
 class FirmLike(Protocol):
-    """What the ledger reads of a firm: its serial number, industry and model."""
+    """What the ledger reads of a firm: its identity and industry."""
 
-    serial: int
+    uid: int
     industry_key: str
 
 
@@ -52,7 +52,7 @@ class Discovery:
     step: int
     funding: str
     founder: int
-    followers: list[tuple[int, int, str]] = field(default_factory=list)  # (step, serial, origin)
+    followers: list[tuple[int, int, str]] = field(default_factory=list)  # (step, uid, origin)
 
 
 class DiscoveryLedger:
@@ -75,7 +75,7 @@ class DiscoveryLedger:
         Args:
             industry: industry key of the new firm.
             step: the model step it was founded in.
-            firm: the new firm (its ``serial`` is kept; follower jobs are read from the model).
+            firm: the new firm (its ``uid`` is kept; follower jobs are read from the model).
             origin: ``"initial"``, ``"startup"`` or ``"spinoff"``.
         """
         self._model = getattr(firm, "model", self._model)
@@ -84,11 +84,11 @@ class DiscoveryLedger:
             return False
         if industry in self.known:
             if industry in self.entries:
-                self.entries[industry].followers.append((step, int(firm.serial), origin))
+                self.entries[industry].followers.append((step, int(firm.uid), origin))
             return False
         self.known.add(industry)
         funding = "spinoff" if origin == "spinoff" else "savings"
-        self.entries[industry] = Discovery(industry, step, funding, int(firm.serial))
+        self.entries[industry] = Discovery(industry, step, funding, int(firm.uid))
         return True
 
     def set_funding(self, industry: str, funding: str) -> None:
@@ -115,7 +115,7 @@ class DiscoveryLedger:
         jobs: dict[int, float] = {}
         if model is not None:
             jobs = dict(
-                zip(model.firms.serial.tolist(), model.firms.employment.tolist(), strict=True)
+                zip(model.firms.uid.tolist(), model.firms.employment.tolist(), strict=True)
             )
         rows = []
         for d in self.entries.values():

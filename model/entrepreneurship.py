@@ -25,7 +25,7 @@ a firm in ``k`` (a discovery, or an industry present at the start that died out)
 ``1 - entry_risk_cut_k`` (business associations, ``model.institutions``).
 
 Expected grant coverage ``gamma_k``: the share of the expected experiment cost that grants
-paid to those who applied in ``k``, smoothed over quarters (weight ``GRANT_MEMORY`` on the
+paid to those who applied in ``k``, smoothed over quarters (weight ``grant_memory`` on the
 latest quarter's mean); industries nobody has applied in yet get the mean over all
 applications. Entrepreneurs so learn where an experimentation fund pays, and a targeted
 fund steers them toward its targets.
@@ -61,13 +61,11 @@ import numpy as np
 from agents.entrepreneur import Entrepreneur
 
 if TYPE_CHECKING:
+    from model.quarter import QuarterFlows
     from model.region_model import RegionModel
 
 SERIAL_STEP_OFFSET = 1 << 20  # per-entrepreneur streams: step key start step + this, key slot
 MAX_SLOTS = 100_000  # at most this many nascent entrepreneurs a quarter (serial encoding)
-GROWTH_HORIZON = 8  # quarters over which entrepreneurs judge demand growth
-MIN_GROUP = 1.0  # a pool group must hold at least one worker to give an entrepreneur
-GRANT_MEMORY = 0.3  # weight of the latest quarter in the expected grant coverage
 
 
 def empty_stats() -> dict[str, int]:
@@ -138,12 +136,16 @@ class Entrepreneurship:
 
     # ------------------------------------------------------------------ one quarter
 
-    def step(self) -> None:
-        """One quarter: ongoing experiments advance, nascent entrepreneurs appear."""
+    def step(self, flows: QuarterFlows) -> None:
+        """One quarter: ongoing experiments advance, nascent entrepreneurs appear.
+
+        Args:
+            flows: this quarter's flows (experiments started, succeeded, failed).
+        """
         m = self.model
         self.step_stats = empty_stats()
         self.outlook = self.compute_outlook()
-        rng = m.streams.get("entrepreneurs", m.steps)
+        rng = m.streams.get("entrepreneurs", m.quarter)
         nascent = self.draw_nascent(rng)
         ongoing = list(self.entrepreneurs)
         self.entrepreneurs = []
@@ -165,6 +167,10 @@ class Entrepreneurship:
             self.tally(e)
         for key, value in self.step_stats.items():
             self.totals[key] += value
+        flows.experiments_started += self.step_stats["started"]
+        flows.experiments_succeeded += self.step_stats["succeeded"]
+        flows.experiments_failed += self.step_stats["failed"]
+        flows.startup_discoveries += self.step_stats["discoveries"]
 
     def tally(self, e: Entrepreneur) -> None:
         """Count an entrepreneur's quarter; keep them if still experimenting."""
@@ -193,9 +199,10 @@ class Entrepreneurship:
         first = seen & ~self.applied
         self.coverage = np.where(first, mean, self.coverage)
         update = seen & ~first
-        self.coverage[update] += GRANT_MEMORY * (mean[update] - self.coverage[update])
+        memory = self.model.params.entrepreneurs.grant_memory
+        self.coverage[update] += memory * (mean[update] - self.coverage[update])
         self.applied |= seen
-        self.coverage_all += GRANT_MEMORY * (float(cov.mean()) - self.coverage_all)
+        self.coverage_all += memory * (float(cov.mean()) - self.coverage_all)
 
     # ------------------------------------------------------------------ nascent
 
@@ -216,12 +223,13 @@ class Entrepreneurship:
                 (see the module docstring), so it does not depend on N.
         """
         m = self.model
-        t = m.steps
+        t = m.quarter
         pool = m.labour.unemployed
         n = min(int(rng.poisson(self.expected_nascent())), MAX_SLOTS)
         self.nascent = 0
         self.slots = n
-        weights = np.where(pool >= MIN_GROUP, pool, 0.0).ravel()
+        min_group = m.params.entrepreneurs.min_group
+        weights = np.where(pool >= min_group, pool, 0.0).ravel()
         if n == 0 or weights.sum() <= 0:
             return []
         cumulative = np.cumsum(weights)
@@ -237,7 +245,7 @@ class Entrepreneurship:
             savings = float(draws.exponential(mean_savings))
             taste = draws.standard_normal(m.space.size)
             d, col = divmod(g, pool.shape[1])
-            if pool[d, col] - kept[g] < MIN_GROUP:
+            if pool[d, col] - kept[g] < min_group:
                 continue
             kept[g] += 1
             skill = float(m.labour.skill[d, col])
@@ -252,12 +260,12 @@ class Entrepreneurship:
         """What entrepreneurs see this quarter (see the module docstring)."""
         m = self.model
         sp, f, p = m.space, m.firms, m.params.entrepreneurs
-        t = m.steps
+        t = m.quarter
         present = m.present()
-        visible = present | np.asarray(m.institutions.visible_industries(), dtype=bool)
+        visible = present | m.institutions.visible_industries(t, present)
         # an experiment started now is resolved, and its firm founded, in t + Q - 1
         exists_later = sp.lifecycle_demand(t + p.experiment_quarters - 1) > 0
-        growth = np.clip(sp.demand_growth(t, GROWTH_HORIZON), -1.0, 1.0)
+        growth = np.clip(sp.demand_growth(t, p.growth_horizon), -1.0, 1.0)
         ratio = np.where(f.value_added > 0, f.profit / np.maximum(f.value_added, 1e-12), 0.0)
         counted = (f.value_added > 0).astype(float)
         n_k = f.by_industry(counted, sp.size)
@@ -278,7 +286,7 @@ class Entrepreneurship:
             cost=p.experiment_cost * (1.0 + p.complexity_cost * complexity),
             frontier=m.market.frontier(t),
             pool_fit=self.pool_fit(),
-            entrant_fit=m.entrant_fit(),
+            entrant_fit=m.institutions.entrant_fit(),
             taught=np.asarray(m.institutions.taught_profile(), dtype=float),
             coverage=np.where(self.applied, self.coverage, self.coverage_all),
         )
@@ -303,7 +311,7 @@ class Entrepreneurship:
         workers = f.by_district_industry(f.employment, m.n_districts, k) + pool.unemployed[:, :k]
         related = (
             workers @ sp.relatedness
-            + pool.unemployed[:, k:].sum(axis=1)[:, None] * m.entrant_fit()[None, :]
+            + pool.unemployed[:, k:].sum(axis=1)[:, None] * m.institutions.entrant_fit()[None, :]
         )
         total = workers.sum(axis=1) + pool.unemployed[:, k:].sum(axis=1)
         return related / np.maximum(total, 1e-12)[:, None]

@@ -85,7 +85,7 @@ class EventManager:
         Args:
             event: a schema event object (its ``step`` is ignored here).
         """
-        step = self.model.steps + 1
+        step = self.model.quarter + 1
         handlers = {
             IndustryDecline: self._demand_ramp,
             DemandBoom: self._demand_ramp,

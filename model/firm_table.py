@@ -1,21 +1,30 @@
-"""Firm state as a struct of numpy arrays, one row per living firm.
+"""Firm state as a struct of numpy arrays, one row per living firm (DESIGN §2.2).
 
 The Mesa ``Firm`` agents are thin views on their row; every computation that is the same
-for all firms (market shares, production, learning, spillovers) runs on these arrays.
-Rows are compacted when firms exit, and each agent's ``row`` is updated.
+for all firms runs on these arrays (``model.firms.Firms`` holds the behaviours). Storage
+grows by doubling, so adding a firm costs amortised O(1); each field is exposed as a view
+of the living rows (``table.employment`` is an array of ``len(table)``; assigning to it
+writes into the storage). Rows are compacted when firms exit, and each agent's ``row`` is
+updated. Views are invalidated by ``add`` and ``remove``: re-read them afterwards.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 if TYPE_CHECKING:
     from agents.firm import Firm
 
+#: identity and origin of a firm (DESIGN §2.10: draws keyed by lineage)
+ORIGINS = ("initial", "spinoff", "startup")
+
 SCALAR_FIELDS: dict[str, type] = {
-    "serial": np.int64,  # unique, never reused; indexes per-firm random draws
+    "serial": np.int64,  # running number, never reused
+    "uid": np.uint64,  # stable identity from the lineage (parent, birth quarter, slot)
+    "parent": np.uint64,  # uid of the parent firm or founding entrepreneur (0: initial)
+    "origin": np.int64,  # index into ORIGINS
     "industry": np.int64,
     "district": np.int64,
     "x": np.int64,
@@ -24,7 +33,7 @@ SCALAR_FIELDS: dict[str, type] = {
     "productivity": np.float64,  # value added per worker per quarter
     "equity": np.float64,
     "age": np.int64,  # quarters
-    "born": np.int64,  # step of birth (0 for initial firms)
+    "born": np.int64,  # quarter of birth (0 for initial firms)
     "rd": np.float64,  # R&D intensity: share of value added
     "share": np.float64,  # share of the industry's external market
     "subsidy": np.float64,  # subsidy per unit of value added this quarter
@@ -35,58 +44,115 @@ SCALAR_FIELDS: dict[str, type] = {
     "member": np.bool_,  # member of a business association
     "requested": np.int64,  # capability requested this quarter (-1: none)
 }
+DEFAULTS: dict[str, Any] = {"requested": -1}
+INITIAL_CAPACITY = 64
+
+
+def _view(name: str) -> property:
+    def get(self: FirmTable) -> np.ndarray:
+        return self._columns[name][: self._n]
+
+    def set_(self: FirmTable, value: Any) -> None:
+        self._columns[name][: self._n] = value
+
+    return property(get, set_, doc=f"``{name}`` of every living firm (a view).")
 
 
 class FirmTable:
-    """Struct-of-arrays storage of all living firms."""
+    """Struct-of-arrays storage of all living firms.
+
+    Args:
+        n_capabilities: C, the length of each firm's proficiency vector.
+    """
+
+    serial: np.ndarray
+    uid: np.ndarray
+    parent: np.ndarray
+    origin: np.ndarray
+    industry: np.ndarray
+    district: np.ndarray
+    x: np.ndarray
+    y: np.ndarray
+    employment: np.ndarray
+    productivity: np.ndarray
+    equity: np.ndarray
+    age: np.ndarray
+    born: np.ndarray
+    rd: np.ndarray
+    share: np.ndarray
+    subsidy: np.ndarray
+    value_added: np.ndarray
+    orders: np.ndarray
+    profit: np.ndarray
+    negative_quarters: np.ndarray
+    member: np.ndarray
+    requested: np.ndarray
+    proficiency: np.ndarray  # N x C
 
     def __init__(self, n_capabilities: int) -> None:
-        """Create an empty table for ``n_capabilities`` capabilities."""
         self.n_capabilities = n_capabilities
-        for name, dtype in SCALAR_FIELDS.items():
-            setattr(self, name, np.zeros(0, dtype=dtype))
-        self.proficiency = np.zeros((0, n_capabilities))
+        self._n = 0
+        self._columns: dict[str, np.ndarray] = {}
+        self._allocate(INITIAL_CAPACITY)
         self.agents: list[Firm] = []
         self.next_serial = 0
 
     def __len__(self) -> int:
-        return len(self.serial)
+        return self._n
 
-    def append(self, agent: Firm, proficiency: np.ndarray, **values: float) -> int:
-        """Add one firm row and return its index.
+    def _allocate(self, capacity: int) -> None:
+        old, n = self._columns, self._n
+        new = {}
+        for name, dtype in SCALAR_FIELDS.items():
+            new[name] = np.full(capacity, DEFAULTS.get(name, 0), dtype=dtype)
+        new["proficiency"] = np.zeros((capacity, self.n_capabilities))
+        for name, arr in old.items():
+            new[name][:n] = arr[:n]
+        self._columns = new
+
+    def add(self, agents: list[Firm], proficiency: np.ndarray, **values: Any) -> np.ndarray:
+        """Append firms; return their rows.
 
         Args:
-            agent: the Mesa agent viewing this row.
-            proficiency: its capability proficiencies (length C).
-            **values: scalar fields; those not given are zero (``requested`` is -1).
+            agents: the Mesa agents viewing the new rows, one per firm.
+            proficiency: their capability proficiencies, shape (n, C).
+            **values: scalar fields, each a scalar or an array of length n; fields not
+                given take their default (0, ``requested`` -1).
         """
         unknown = set(values) - set(SCALAR_FIELDS)
         if unknown:
             raise KeyError(f"unknown firm fields {sorted(unknown)}")
-        values.setdefault("requested", -1)
-        values["serial"] = self.next_serial
-        self.next_serial += 1
-        for name, dtype in SCALAR_FIELDS.items():
-            arr = getattr(self, name)
-            setattr(self, name, np.append(arr, np.array([values.get(name, 0)], dtype=dtype)))
-        self.proficiency = np.vstack([self.proficiency, proficiency[None, :]])
-        self.agents.append(agent)
-        return len(self) - 1
+        m, n = len(agents), self._n
+        capacity = len(self._columns["uid"])
+        if n + m > capacity:
+            self._allocate(max(2 * capacity, n + m))
+        rows = np.arange(n, n + m)
+        for name, value in values.items():
+            self._columns[name][n : n + m] = value
+        self._columns["proficiency"][n : n + m] = proficiency
+        self._n = n + m
+        for row, agent in zip(rows.tolist(), agents, strict=True):
+            agent.row = row
+        self.agents.extend(agents)
+        return rows
 
     def remove(self, rows: np.ndarray) -> None:
         """Delete the given rows; removed agents get row -1, the others their new row."""
         if len(rows) == 0:
             return
-        keep = np.ones(len(self), dtype=bool)
+        n = self._n
+        keep = np.ones(n, dtype=bool)
         keep[rows] = False
-        for name in SCALAR_FIELDS:
-            setattr(self, name, getattr(self, name)[keep])
-        self.proficiency = self.proficiency[keep]
-        for i in rows:
+        kept = int(keep.sum())
+        for name, arr in self._columns.items():
+            arr[:kept] = arr[:n][keep]
+            arr[kept:n] = DEFAULTS.get(name, 0)
+        self._n = kept
+        for i in np.asarray(rows).tolist():
             self.agents[i].row = -1
         first = int(np.min(rows))
-        self.agents = [a for a, k in zip(self.agents, keep, strict=True) if k]
-        for i in range(first, len(self.agents)):  # rows before the first removed one stay
+        self.agents = [a for a, k in zip(self.agents, keep.tolist(), strict=True) if k]
+        for i in range(first, kept):  # rows before the first removed one stay
             self.agents[i].row = i
 
     def fit(self, requires: np.ndarray) -> np.ndarray:
@@ -98,7 +164,9 @@ class FirmTable:
         """Sum ``values`` over firms per industry."""
         return np.bincount(self.industry, weights=values, minlength=n_industries)
 
-    def by_district_industry(self, values: np.ndarray, n_districts: int, n_industries: int):
+    def by_district_industry(
+        self, values: np.ndarray, n_districts: int, n_industries: int
+    ) -> np.ndarray:
         """Sum ``values`` over firms per (district, industry) as a D x K array."""
         flat = np.bincount(
             self.district * n_industries + self.industry,
@@ -106,3 +174,7 @@ class FirmTable:
             minlength=n_districts * n_industries,
         )
         return flat.reshape(n_districts, n_industries)
+
+
+for _name in [*SCALAR_FIELDS, "proficiency"]:
+    setattr(FirmTable, _name, _view(_name))

@@ -9,8 +9,6 @@ import numpy as np
 from model.metrics import proximity_from_requirements
 from scenarios.schema import Catalogue
 
-UNBORN_GROWTH = 1.0  # expected growth of an industry not yet born but due within the horizon
-
 
 @dataclass
 class IndustrySpace:
@@ -33,10 +31,20 @@ class IndustrySpace:
     decline_onset: np.ndarray
     decline_rate: np.ndarray
     wage_level: np.ndarray | None = None  # K, relative wage; set at set-up from the region
+    emerging_start: float = 0.05  # demand of a newborn industry, share of its peak
+    unborn_growth: float = 1.0  # expected growth of an industry due within the horizon
 
     @classmethod
-    def from_catalogue(cls, cat: Catalogue) -> IndustrySpace:
-        """Build the arrays of a validated catalogue."""
+    def from_catalogue(
+        cls, cat: Catalogue, emerging_start: float = 0.05, unborn_growth: float = 1.0
+    ) -> IndustrySpace:
+        """Build the arrays of a validated catalogue.
+
+        Args:
+            cat: the catalogue.
+            emerging_start: ``market.emerging_start``.
+            unborn_growth: ``market.unborn_growth``.
+        """
         keys = [i.key for i in cat.industries]
         caps = list(cat.capabilities)
         req = np.zeros((len(keys), len(caps)))
@@ -65,6 +73,8 @@ class IndustrySpace:
             peak=np.array([lc.peak for lc in life]),
             decline_onset=np.array([lc.decline_onset for lc in life], dtype=float),
             decline_rate=np.array([lc.decline_rate for lc in life]),
+            emerging_start=emerging_start,
+            unborn_growth=unborn_growth,
         )
 
     @property
@@ -80,14 +90,14 @@ class IndustrySpace:
         """External demand index of every industry at quarter ``t`` (1 = initial level).
 
         Existing industries start at 1 and, if ``growth > 0``, grow logistically toward
-        ``peak``. Emerging industries are 0 before birth, then start at 5% of their peak and
-        grow logistically. After ``decline_onset`` demand shrinks by ``decline_rate`` per
+        ``peak``. Emerging industries are 0 before birth, then start at ``emerging_start`` of
+        their peak and grow logistically. After ``decline_onset`` demand shrinks by ``decline_rate`` per
         quarter.
         """
         age = t - self.birth
         born = age >= 0
         emerging = self.birth > 0
-        start = np.where(emerging, 0.05 * self.peak, np.minimum(1.0, self.peak))
+        start = np.where(emerging, self.emerging_start * self.peak, np.minimum(1.0, self.peak))
         # logistic from `start` toward `peak` at rate `growth`
         ratio = np.where(start > 0, self.peak / np.maximum(start, 1e-12) - 1.0, 0.0)
         level = self.peak / (1.0 + ratio * np.exp(-self.growth * np.maximum(age, 0.0)))
@@ -104,7 +114,6 @@ class IndustrySpace:
         now = self.lifecycle_demand(t)
         later = self.lifecycle_demand(t + horizon)
         growth = later / np.maximum(now, 1e-12) - 1.0
-        # an industry about to be born grows from nothing: count it as doubling (+100%),
-        # the most entrepreneurs' expectations allow for
-        growth = np.where(now > 0, growth, np.where(later > 0, UNBORN_GROWTH, -1.0))
+        # an industry about to be born grows from nothing: count it as ``unborn_growth``
+        growth = np.where(now > 0, growth, np.where(later > 0, self.unborn_growth, -1.0))
         return growth

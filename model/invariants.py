@@ -61,7 +61,7 @@ def violations(model: RegionModel) -> list[str]:
     if np.any(np.abs(sums - 1.0) > TOLERANCE):
         k = int(np.argmax(np.abs(sums - 1.0)))
         found.append(f"market shares of {model.space.keys[k]} sum to {sums[k]:.9f}")
-    expected = model.initial_firm_count + model.counters["births"] - model.counters["deaths"]
+    expected = model.initial_firm_count + model.totals.births - model.totals.deaths
     if len(f) != expected:
         found.append(f"firm count {len(f)} != start + births - deaths = {expected}")
     if len(f.agents) != len(f) or any(a.row != i for i, a in enumerate(f.agents)):

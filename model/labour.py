@@ -12,8 +12,6 @@ import numpy as np
 
 from scenarios.schema import LabourParams
 
-GENERAL_SKILL = 0.2  # fit of a hire whose experience is unrelated to the job
-
 
 class LabourPool:
     """Unemployed stocks, skills, labour force and the regional wage."""
@@ -88,7 +86,7 @@ class LabourPool:
         n_d, n_k = demand.shape
         rel = np.concatenate([relatedness, entrant_fit[:, None]], axis=1)  # K x (K+1)
         # anyone can be hired at a low fit (general skills): keeps the market from seizing up
-        rel = np.maximum(rel, GENERAL_SKILL)
+        rel = np.maximum(rel, self.params.general_skill)
         if n_d == 1:
             geo = np.ones((1, 1))
         else:
@@ -178,14 +176,14 @@ class LabourPool:
         target = initial wage x productivity_index ** wage_productivity
                  x (1 - wage_unemployment x (u - natural_unemployment)),
         where ``productivity_index`` is regional value added per worker relative to step 0;
-        the wage closes a quarter of the gap each quarter and never falls below 30% of the
-        initial wage.
+        the wage closes ``wage_adjustment`` of the gap each quarter; neither the unemployment
+        factor nor the wage (relative to the initial wage) falls below ``wage_floor``.
         """
         p = self.params
         gap = self.unemployment_rate - p.natural_unemployment
         target = (
             p.wage
             * max(productivity_index, 1e-6) ** p.wage_productivity
-            * max(1.0 - p.wage_unemployment * gap, 0.3)
+            * max(1.0 - p.wage_unemployment * gap, p.wage_floor)
         )
-        self.wage = max(self.wage + 0.25 * (target - self.wage), 0.3 * p.wage)
+        self.wage = max(self.wage + p.wage_adjustment * (target - self.wage), p.wage_floor * p.wage)

@@ -14,6 +14,7 @@ import numpy as np
 
 from model.firm_table import FirmTable
 from model.industries import IndustrySpace
+from model.value_chains import intermediate_demand
 from scenarios.schema import MarketParams
 
 
@@ -88,7 +89,7 @@ class Market:
         self.demand = self.base_demand * level * world
         ls = self.space.local_services
         self.demand[ls] = self.params.local_services_share * wage_bill * noise[ls] * shock[ls]
-        self.intermediate = self.local_sourcing * (self.space.io.T @ self.gross_output)
+        self.intermediate = intermediate_demand(self.space.io, self.local_sourcing, self.gross_output)
 
     def fitness(
         self, firms: FirmTable, t: int, wage_ratio: float = 1.0
@@ -145,13 +146,13 @@ class Market:
         region_fit = firms.by_industry(firms.share * own, k) / np.maximum(regional, 1e-300)
         mean = regional * region_fit + self.outside_share * outside
         # the region against the world
-        phi_w = self.params.export_selection
-        region_growth = np.maximum(1.0 + phi_w * (region_fit / np.maximum(mean, 1e-12) - 1), 0.05)
-        outside_growth = np.maximum(1.0 + phi_w * (outside / np.maximum(mean, 1e-12) - 1), 0.05)
+        phi_w, floor = self.params.export_selection, self.params.replicator_floor
+        region_growth = np.maximum(1.0 + phi_w * (region_fit / np.maximum(mean, 1e-12) - 1), floor)
+        outside_growth = np.maximum(1.0 + phi_w * (outside / np.maximum(mean, 1e-12) - 1), floor)
         # firms within the region, keeping the region's total as set above
         within = np.maximum(
             1.0 + self.params.selection * (own / np.maximum(region_fit[firms.industry], 1e-12) - 1),
-            0.05,
+            floor,
         )
         moved = firms.share * within
         moved_total = firms.by_industry(moved, k)
@@ -177,7 +178,8 @@ class Market:
         Solves s x D + s / (R + s) x M = g for s, the way ``sales`` pays a firm: g is the
         gross output ``workers`` make, D the external and M the intermediate demand, R the
         share the region's other firms hold (before renormalisation). An industry with no
-        demand yet (just born) is sized on 5% of its base demand.
+        demand yet (just born) is sized on ``entry_demand_floor`` of its base demand. The
+        share is at most ``max_entry_share``.
 
         Args:
             industry: industry index.
@@ -188,7 +190,7 @@ class Market:
         target = workers * productivity / (1.0 - self.input_share[industry])
         d, m = float(self.demand[industry]), float(self.intermediate[industry])
         if d <= 0 and m <= 0:
-            d = max(self.base_demand[industry] * 0.05, 1e-9)
+            d = max(self.base_demand[industry] * self.params.entry_demand_floor, 1e-9)
         if d > 0:
             b = d * regional + m - target
             share = (-b + np.sqrt(b * b + 4.0 * d * target * regional)) / (2.0 * d)
@@ -196,7 +198,7 @@ class Market:
                 share = max(target - m, 0.0) / d
         else:  # only local buyers: s / (R + s) x M = g
             share = target * regional / (m - target) if m > target else 0.5
-        return float(np.clip(share, 1e-6, 0.5))
+        return float(np.clip(share, 1e-6, self.params.max_entry_share))
 
     def sales(self, firms: FirmTable) -> np.ndarray:
         """Gross output of each firm.

@@ -1,22 +1,28 @@
-"""What is observed every step (DESIGN §2.9), collected with Mesa's DataCollector.
+"""What is observed every quarter (DESIGN §2.9).
 
-``indicators(model)`` computes all model-level indicators at once; the DataCollector has
-one column per indicator. Employment by industry, regional competencies and the district
-metrics go to tidy tables (one row per step x industry / capability / district).
+``Observer.observe`` computes all model-level indicators of a quarter at once from the
+components it is given, and records them with the tidy tables (one row per quarter x
+industry / capability / district / instrument) in its ``Recorder`` (the model's
+``datacollector``). The observer keeps what indicators compare across quarters (last
+quarter's employment by industry, the discoveries counted so far), so nothing of it lives
+on the model.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
-from mesa import DataCollector
 
 from model import metrics
-from model.policy import INSTRUMENTS
+from model.quarter import INSTRUMENTS, QuarterFlows
+from model.recorder import Recorder
 
 if TYPE_CHECKING:
-    from model.region_model import RegionModel
+    from model.firms import Firms
+    from model.industries import IndustrySpace
+    from model.labour import LabourPool
 
 INDICATORS = (
     "employment",
@@ -59,151 +65,149 @@ TABLES = {
 }
 
 
-def _indicator(name: str):
-    def get(model: RegionModel) -> float:
-        return model.indicators[name]
+@dataclass(frozen=True)
+class Region:
+    """What the observer reads of the region each quarter besides the firms and the pool."""
 
-    get.__name__ = name
-    return get
-
-
-def make_datacollector() -> DataCollector:
-    """A DataCollector with one column per indicator and the tidy tables."""
-    return DataCollector(
-        model_reporters={name: _indicator(name) for name in INDICATORS},
-        tables={name: list(cols) for name, cols in TABLES.items()},
-    )
+    entrepreneurs: int  # active entrepreneurs (counted as employed)
+    discoveries: int  # industries discovered since the start
+    taught: np.ndarray  # C, what new labour-force entrants are taught
+    service_gap: float
+    focus_mismatch: float
+    local_sourcing: float
 
 
-def competencies(model: RegionModel) -> np.ndarray:
+def competencies(
+    firms: Firms, space: IndustrySpace, pool: LabourPool, taught: np.ndarray
+) -> np.ndarray:
     """C, workers holding each capability (the regional competencies).
 
     Employed workers carry their firm's proficiency, unemployed ones their last industry's
     requirements times their remaining skill, new entrants what they were taught.
     """
-    f, sp, pool = model.firms, model.space, model.labour
-    employed = (f.employment[:, None] * f.proficiency * sp.requires[f.industry]).sum(axis=0)
-    unemployed = ((pool.unemployed[:, :-1] * pool.skill[:, :-1]).sum(axis=0)) @ sp.requires
-    entrants = pool.unemployed[:, -1].sum() * model.institutions.taught_profile()
+    f = firms
+    employed = (f.employment[:, None] * f.proficiency * space.requires[f.industry]).sum(axis=0)
+    unemployed = ((pool.unemployed[:, :-1] * pool.skill[:, :-1]).sum(axis=0)) @ space.requires
+    entrants = pool.unemployed[:, -1].sum() * taught
     return employed + unemployed + entrants
 
 
-def indicators(model: RegionModel, held: np.ndarray | None = None) -> dict[str, float]:
-    """Every model-level indicator of this step.
+class Observer:
+    """Computes and records the indicators and tables of every quarter.
 
     Args:
-        model: the model.
-        held: C, the regional competencies if already computed (``competencies(model)``).
+        space: the industry space.
+        district_names: names of the districts, in order.
     """
-    f, sp, pool = model.firms, model.space, model.labour
-    held = competencies(model) if held is None else held
-    emp_k = model.employment_by_industry()
-    prev = getattr(model, "_prev_emp_k", emp_k)
-    model._prev_emp_k = emp_k
-    # all industries new to the region, whether entered by a start-up or a spin-off
-    discoveries = model.ledger.discoveries
-    previous_discoveries = getattr(model, "_prev_discoveries", discoveries)
-    model._prev_discoveries = discoveries
-    firms_emp = float(f.employment.sum())
-    employed = firms_emp + model.entrepreneurship.active
-    related, unrelated = metrics.related_unrelated_variety(emp_k, sp.sector)
-    stats = model.entrepreneurship.step_stats
-    counts = model.counters_this_step
-    return {
-        "employment": employed,
-        "unemployment_rate": pool.unemployment_rate,
-        "labour_force": float(pool.labour_force.sum()),
-        "unemployed": pool.total_unemployed,
-        "gross_regional_product": model.output,
-        "productivity": model.productivity(),
-        "wage": pool.wage,
-        "firms": float(len(f)),
-        "births": float(counts.get("births", 0)),
-        "deaths": float(counts.get("deaths", 0)),
-        "entrepreneurs": float(model.entrepreneurship.active),
-        "experiments_started": float(stats.get("started", 0)),
-        "experiments_succeeded": float(stats.get("succeeded", 0)),
-        "experiments_failed": float(stats.get("failed", 0)),
-        "discoveries": float(discoveries - previous_discoveries),
-        "active_industries": float((emp_k > 0).sum()),
-        "diversity": metrics.entropy(emp_k),
-        "related_variety": related,
-        "unrelated_variety": unrelated,
-        "concentration": metrics.hhi(emp_k),
-        "complexity": metrics.employment_weighted_complexity(emp_k, sp.complexity),
-        "structural_change": metrics.structural_change(prev, emp_k),
-        "competencies": float(held.sum()),
-        "service_gap": float(model.institutions.service_gap),
-        "focus_mismatch": float(model.institutions.focus_mismatch),
-        "policy_spending": float(sum(model.policy_spending.values())),
-        "local_sourcing": float(model.market.local_sourcing),
-        "hires": float(model.hires),
-        "innovations": float(model.innovations),
-    }
 
+    def __init__(self, space: IndustrySpace, district_names: list[str]) -> None:
+        self.space = space
+        self.district_names = list(district_names)
+        self.recorder = Recorder(INDICATORS, TABLES)
+        self.previous_employment: np.ndarray | None = None
+        self.previous_discoveries = 0
 
-def district_matrix(model: RegionModel) -> np.ndarray:
-    """D x K employment."""
-    f = model.firms
-    return f.by_district_industry(f.employment, model.n_districts, model.space.size)
+    def observe(
+        self,
+        quarter: int,
+        firms: Firms,
+        pool: LabourPool,
+        region: Region,
+        flows: QuarterFlows,
+    ) -> dict[str, float]:
+        """Compute this quarter's indicators, record them and the tables; return them."""
+        held = competencies(firms, self.space, pool, region.taught)
+        values = self.indicators(firms, pool, region, flows, held)
+        self.recorder.collect(values)
+        self.record_tables(quarter, firms, held, flows)
+        return values
 
+    def indicators(
+        self,
+        firms: Firms,
+        pool: LabourPool,
+        region: Region,
+        flows: QuarterFlows,
+        held: np.ndarray,
+    ) -> dict[str, float]:
+        """Every model-level indicator of this quarter (see ``INDICATORS``)."""
+        sp = self.space
+        emp_k = firms.by_industry(firms.employment, sp.size)
+        prev = emp_k if self.previous_employment is None else self.previous_employment
+        self.previous_employment = emp_k
+        new_discoveries = region.discoveries - self.previous_discoveries
+        self.previous_discoveries = region.discoveries
+        related, unrelated = metrics.related_unrelated_variety(emp_k, sp.sector)
+        return {
+            "employment": float(firms.employment.sum()) + region.entrepreneurs,
+            "unemployment_rate": pool.unemployment_rate,
+            "labour_force": float(pool.labour_force.sum()),
+            "unemployed": pool.total_unemployed,
+            "gross_regional_product": flows.output,
+            "productivity": flows.output / max(flows.output_workers, 1.0),
+            "wage": pool.wage,
+            "firms": float(len(firms)),
+            "births": float(flows.births),
+            "deaths": float(flows.deaths),
+            "entrepreneurs": float(region.entrepreneurs),
+            "experiments_started": float(flows.experiments_started),
+            "experiments_succeeded": float(flows.experiments_succeeded),
+            "experiments_failed": float(flows.experiments_failed),
+            "discoveries": float(new_discoveries),
+            "active_industries": float((emp_k > 0).sum()),
+            "diversity": metrics.entropy(emp_k),
+            "related_variety": related,
+            "unrelated_variety": unrelated,
+            "concentration": metrics.hhi(emp_k),
+            "complexity": metrics.employment_weighted_complexity(emp_k, sp.complexity),
+            "structural_change": metrics.structural_change(prev, emp_k),
+            "competencies": float(held.sum()),
+            "service_gap": float(region.service_gap),
+            "focus_mismatch": float(region.focus_mismatch),
+            "policy_spending": flows.policy_spending,
+            "local_sourcing": float(region.local_sourcing),
+            "hires": float(flows.hires),
+            "innovations": float(flows.innovations),
+        }
 
-def _add_rows(model: RegionModel, table: str, **columns) -> None:
-    """Append one row per element of the given columns (scalars repeat)."""
-    n = max(len(v) for v in columns.values() if isinstance(v, (list, np.ndarray)))
-    full = {k: (v if isinstance(v, (list, np.ndarray)) else [v] * n) for k, v in columns.items()}
-    for i in range(n):
-        row = {k: (v[i].item() if isinstance(v[i], np.generic) else v[i]) for k, v in full.items()}
-        model.datacollector.add_table_row(table, row)
-
-
-def collect(model: RegionModel) -> None:
-    """Compute the indicators and collect them, with the tidy tables, for this step."""
-    held = competencies(model)
-    model.indicators = indicators(model, held)
-    f, sp = model.firms, model.space
-    model.datacollector.collect(model)
-    # events fire between quarters: what they do counts toward the next quarter's flows
-    model.counters_this_step = dict.fromkeys(model.counters, 0)
-    step = model.steps
-    _add_rows(
-        model,
-        "employment_by_industry",
-        step=step,
-        industry=sp.keys,
-        employment=model.employment_by_industry(),
-        firms=np.bincount(f.industry, minlength=sp.size),
-        value_added=f.by_industry(f.value_added, sp.size),
-    )
-    _add_rows(model, "competencies", step=step, capability=sp.capabilities, workers=held)
-    dm = district_matrix(model)
-    presence = metrics.binarize_rca(dm)
-    eci, _ = metrics.eci_reflections(presence)
-    _add_rows(
-        model,
-        "districts",
-        step=step,
-        district=model.district_names,
-        employment=dm.sum(axis=1),
-        diversity=[metrics.entropy(row) for row in dm],
-        complexity=eci,
-    )
-    n_d, n_k = dm.shape
-    _add_rows(
-        model,
-        "district_industries",
-        step=step,
-        district=np.repeat(model.district_names, n_k),
-        industry=sp.keys * n_d,
-        employment=dm.ravel(),
-        rca=metrics.rca(dm).ravel(),
-        density=metrics.relatedness_density(presence, sp.relatedness).ravel(),
-    )
-    spent = model.policy_spending
-    _add_rows(
-        model,
-        "policy_spending",
-        step=step,
-        instrument=list(INSTRUMENTS),
-        amount=[float(spent.get(name, 0.0)) for name in INSTRUMENTS],
-    )
+    def record_tables(
+        self, quarter: int, firms: Firms, held: np.ndarray, flows: QuarterFlows
+    ) -> None:
+        """Add this quarter's rows to the tidy tables."""
+        f, sp, add = firms, self.space, self.recorder.add_rows
+        add(
+            "employment_by_industry",
+            step=quarter,
+            industry=sp.keys,
+            employment=f.by_industry(f.employment, sp.size),
+            firms=np.bincount(f.industry, minlength=sp.size),
+            value_added=f.by_industry(f.value_added, sp.size),
+        )
+        add("competencies", step=quarter, capability=sp.capabilities, workers=held)
+        dm = f.by_district_industry(f.employment, len(self.district_names), sp.size)
+        presence = metrics.binarize_rca(dm)
+        eci, _ = metrics.eci_reflections(presence)
+        add(
+            "districts",
+            step=quarter,
+            district=self.district_names,
+            employment=dm.sum(axis=1),
+            diversity=[metrics.entropy(row) for row in dm],
+            complexity=eci,
+        )
+        n_d, n_k = dm.shape
+        add(
+            "district_industries",
+            step=quarter,
+            district=np.repeat(self.district_names, n_k),
+            industry=sp.keys * n_d,
+            employment=dm.ravel(),
+            rca=metrics.rca(dm).ravel(),
+            density=metrics.relatedness_density(presence, sp.relatedness).ravel(),
+        )
+        add(
+            "policy_spending",
+            step=quarter,
+            instrument=list(INSTRUMENTS),
+            amount=[float(flows.spending[name]) for name in INSTRUMENTS],
+        )

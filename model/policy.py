@@ -17,8 +17,8 @@ only the industries kept at the last review (they progressed while in the portfo
 what works) are subsidised, while experiment grants are open to the whole portfolio.
 
 **Spending** (``spend()``, second in every step): money = ``budget * (1 +
-national_co_funding)``, split by ``allocation``; ``model.policy_spending[instrument]``
-records what was actually used this quarter, for every instrument:
+national_co_funding)``, split by ``allocation``; the quarter's ``spending`` record (one
+entry per instrument, ``model.quarter.QuarterFlows.spending``) gets what was actually used:
 
 * ``targeted_support``: subsidy rates (per unit of value added) for firms of supported
   industries, ``rate = min(subsidy_rate_cap, money / value added)`` within two groups:
@@ -30,14 +30,8 @@ records what was actually used this quarter, for every instrument:
   (recorded as granted);
 * ``institution_strengthening``: ``InstitutionSystem.strengthen``;
 * ``cluster_promotion``: ``InstitutionSystem.fund_association(targets)``;
-* ``value_chain_promotion``: with effort ``e = m / I``, ``I`` the region's input
-  purchases last quarter (sum of input shares x gross output),
-  ``local_sourcing += (sourcing_ceiling - local_sourcing) * sourcing_rate * e / (e +
-  sourcing_half_effort)``: diminishing returns in money (at most ``sourcing_rate`` of the
-  gap per quarter) and as the gap to the ceiling closes; never beyond the ceiling (a
-  region already at or above it is left alone and the money is not used). Calibrated so
-  that 20 % of a budget of 30 raises the heartland's sourcing by about 0.1 in ten years;
-  the same money moves a smaller economy faster;
+* ``value_chain_promotion``: ``model.value_chains.promote`` (supplier development raises
+  the share of inputs bought in the region);
 * ``foresight``: ``InstitutionSystem.fund_foresight`` (earlier visibility of emerging
   industries, institutions lean toward their needs).
 
@@ -47,48 +41,65 @@ Unallocated shares of the budget are not spent. The enabling environment is appl
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from model import targeting
 from model.metrics import rca_against
+from model.quarter import INSTRUMENTS
+from model.value_chains import promote
 
 if TYPE_CHECKING:
-    from model.region_model import RegionModel
+    from model.firm_table import FirmTable
+    from model.industries import IndustrySpace
+    from model.market import Market
+    from model.services import InstitutionSystem
+    from scenarios.schema import NationalParams, PolicyParams
 
-INSTRUMENTS = (
-    "targeted_support",
-    "experimentation",
-    "institution_strengthening",
-    "cluster_promotion",
-    "value_chain_promotion",
-    "foresight",
-)
+__all__ = ["INSTRUMENTS", "PolicyMaker"]
 
 
 class PolicyMaker:
     """The region's policy maker.
 
     Args:
-        model: the region model (institutions, market and firms must exist).
+        params: the scenario's policy parameters.
+        national: the national framework (co-funding).
+        space: the industry space.
+        institutions: the institutions it funds and whose agencies screen for it.
+        market: the market (value-chain promotion changes its local sourcing).
+        record: writes a line to the model's event log.
+        firms: the firms at the start (the first review measures progress against them).
     """
 
-    def __init__(self, model: RegionModel) -> None:
-        self.model = model
-        self.params = model.params.policy
-        self.budget = float(self.params.budget)
-        self.national_co_funding = float(model.params.national.co_funding)
+    def __init__(
+        self,
+        params: PolicyParams,
+        national: NationalParams,
+        space: IndustrySpace,
+        institutions: InstitutionSystem,
+        market: Market,
+        record: Callable[[str], None],
+        firms: FirmTable,
+    ) -> None:
+        self.params = params
+        self.space = space
+        self.institutions = institutions
+        self.market = market
+        self.record = record
+        self.budget = float(params.budget)
+        self.national_co_funding = float(national.co_funding)
         self.targets: list[int] = []
         self.supported: list[int] = []
         self.grant_pool = 0.0
         self.subsidy_money = 0.0
-        self.granted = np.zeros(model.space.size)  # grants paid by industry, cumulative
+        self.granted = np.zeros(space.size)  # grants paid by industry, cumulative
         self.dropped: list[int] = []
+        self.spending: dict[str, float] = dict.fromkeys(INSTRUMENTS, 0.0)
         self._last_review = 0
-        self._baseline = self._progress_state()
-        for name in INSTRUMENTS:
-            model.policy_spending[name] = 0.0
+        self._baseline = self._progress_state(firms)
 
     @property
     def money(self) -> float:
@@ -97,85 +108,99 @@ class PolicyMaker:
 
     # ------------------------------------------------------------------ review
 
-    def review(self) -> None:
+    def review(self, quarter: int, firms: FirmTable) -> None:
         """At review dates, recompute the targeted industries with the strategy."""
-        m, p = self.model, self.params
-        if (m.steps - 1) % p.review_interval != 0:
+        p = self.params
+        if (quarter - 1) % p.review_interval != 0:
             return
         previous = list(self.targets)
-        eligible = targeting.eligible_industries(
-            m.space.lifecycle_demand(m.steps), m.space.local_services
-        )
+        sp = self.space
+        eligible = targeting.eligible_industries(sp.lifecycle_demand(quarter), sp.local_services)
         if p.targeting == "none":
             self.targets = []
         elif p.targeting == "top_down":
-            ranked = targeting.top_down(p.priority_industries, m.space.keys)
+            ranked = targeting.top_down(p.priority_industries, sp.keys)
             self.targets = [k for k in ranked if eligible[k]]
         elif p.targeting == "bottom_up":
-            self.targets = self._ranking(p.variant, eligible)[: p.targets]
+            self.targets = self._ranking(p.variant, eligible, quarter, firms)[: p.targets]
         else:
-            self._review_portfolio(eligible)
+            self._review_portfolio(eligible, quarter, firms)
         if p.targeting != "adaptive":
             self.supported = list(self.targets)
-        self._last_review, self._baseline = m.steps, self._progress_state()
+        self._last_review, self._baseline = quarter, self._progress_state(firms)
         if self.targets != previous:
-            names = ", ".join(m.space.names[k] for k in self.targets) or "no industry"
-            m.record(f"policy review: now targeting {names}")
+            names = ", ".join(sp.names[k] for k in self.targets) or "no industry"
+            self.record(f"policy review: now targeting {names}")
 
-    def _ranking(self, variant: str, eligible: np.ndarray) -> list[int]:
-        m, sp = self.model, self.model.space
-        emp = m.employment_by_industry()
+    def _ranking(
+        self, variant: str, eligible: np.ndarray, quarter: int, firms: FirmTable
+    ) -> list[int]:
+        sp = self.space
+        emp = firms.by_industry(firms.employment, sp.size)
         presence = rca_against(emp, sp.national_share) >= 1.0
         density = targeting.opportunity(presence, sp.relatedness)
         gain = targeting.complexity_gain(sp.complexity, emp)
-        growth = sp.demand_growth(m.steps)
-        return targeting.rank_bottom_up(variant, density, gain, growth, eligible)
+        growth = sp.demand_growth(quarter)
+        return targeting.rank_bottom_up(
+            variant, density, gain, growth, eligible, self.params.growth_weight
+        )
 
-    def _progress_state(self) -> tuple[np.ndarray, np.ndarray]:
-        f, k = self.model.firms, self.model.space.size
-        return self.model.employment_by_industry(), np.bincount(f.industry, minlength=k)
+    def _progress_state(self, firms: FirmTable) -> tuple[np.ndarray, np.ndarray]:
+        k = self.space.size
+        return firms.by_industry(firms.employment, k), np.bincount(firms.industry, minlength=k)
 
-    def progressed(self) -> np.ndarray:
+    def progressed(self, firms: FirmTable) -> np.ndarray:
         """K bool: employment or firm count grew since the last review, or a firm was born."""
-        f = self.model.firms
-        emp, n = self._progress_state()
+        emp, n = self._progress_state(firms)
         emp0, n0 = self._baseline
-        born = np.bincount(f.industry[f.born >= self._last_review], minlength=len(emp)) > 0
+        new = firms.industry[firms.born >= self._last_review]
+        born = np.bincount(new, minlength=len(emp)) > 0
         return (emp > emp0 + 1e-9) | (n > n0) | born
 
-    def _review_portfolio(self, eligible: np.ndarray) -> None:
-        ranking = self._ranking("balanced_portfolio", eligible)
+    def _review_portfolio(self, eligible: np.ndarray, quarter: int, firms: FirmTable) -> None:
+        ranking = self._ranking("balanced_portfolio", eligible, quarter, firms)
         previous = self.targets
         self.targets, self.dropped = targeting.adaptive_portfolio(
-            previous, self.progressed(), ranking, self.params.adaptive_breadth
+            previous, self.progressed(firms), ranking, self.params.adaptive_breadth
         )
         self.supported = [k for k in previous if k not in self.dropped]
         if self.dropped:
-            names = ", ".join(self.model.space.names[k] for k in self.dropped)
-            self.model.record(f"adaptive policy stops {names}")
+            names = ", ".join(self.space.names[k] for k in self.dropped)
+            self.record(f"adaptive policy stops {names}")
 
     # ------------------------------------------------------------------ spending
 
-    def spend(self) -> None:
-        """Split this quarter's money over the instruments and record what is used."""
-        m, a = self.model, self.params.allocation
-        inst = m.institutions
+    def spend(self, firms: FirmTable, spending: dict[str, float], home: str) -> None:
+        """Split this quarter's money over the instruments and record what is used.
+
+        Args:
+            firms: the firm table (subsidy rates are set on it).
+            spending: this quarter's spending record, filled in per instrument.
+            home: the district where a new business association would be founded.
+        """
+        a, inst = self.params.allocation, self.institutions
         inst.begin_quarter()
         money = self.money
-        spent = m.policy_spending
-        spent["targeted_support"] = 0.0
-        self._subsidise(money * a.targeted_support)
+        self.spending = spending
+        self._subsidise(firms, money * a.targeted_support)
         self.grant_pool = money * a.experimentation
-        spent["experimentation"] = 0.0
-        spent["institution_strengthening"] = inst.strengthen(money * a.institution_strengthening)
-        spent["cluster_promotion"] = inst.fund_association(
-            self.targets, money * a.cluster_promotion
+        spending["institution_strengthening"] = inst.strengthen(money * a.institution_strengthening)
+        fallback = self._largest_export_industry(firms)
+        spending["cluster_promotion"] = inst.fund_association(
+            self.targets, money * a.cluster_promotion, fallback, home
         )
-        spent["value_chain_promotion"] = self._promote_value_chains(money * a.value_chain_promotion)
-        spent["foresight"] = inst.fund_foresight(money * a.foresight)
+        spending["value_chain_promotion"] = promote(
+            self.market, money * a.value_chain_promotion, self.params
+        )
+        spending["foresight"] = inst.fund_foresight(money * a.foresight)
 
-    def _subsidise(self, money: float) -> None:
-        m, f = self.model, self.model.firms
+    def _largest_export_industry(self, firms: FirmTable) -> int:
+        emp = firms.by_industry(firms.employment, self.space.size)
+        emp[self.space.local_services] = -1.0
+        return int(np.argmax(emp))
+
+    def _subsidise(self, firms: FirmTable, money: float) -> None:
+        f = firms
         f.subsidy[:] = 0.0
         self.subsidy_money = 0.0
         rows = np.flatnonzero(np.isin(f.industry, self.supported))
@@ -184,12 +209,13 @@ class PolicyMaker:
         va = np.maximum(f.value_added[rows], 0.0)
         if va.sum() <= 0:  # before the first quarter's production
             va = f.employment[rows] * f.productivity[rows]
-        rel = f.productivity[rows] / m.space.productivity[f.industry[rows]]
+        rel = f.productivity[rows] / self.space.productivity[f.industry[rows]]
         high = rel > np.median(rel)
         va_high, va_low = va[high].sum(), va[~high].sum()
         share_high = va_high / (va_high + va_low)
         if va_high > 0:
-            share_high += m.institutions.screening_quality(rows) * (1.0 - share_high)
+            screening = self.institutions.screening_quality(f, rows, self.params.review_interval)
+            share_high += screening * (1.0 - share_high)
         cap = self.params.subsidy_rate_cap
         rate_high = min(cap, money * share_high / va_high) if va_high > 0 else 0.0
         rate_low = min(cap, money * (1.0 - share_high) / va_low) if va_low > 0 else 0.0
@@ -199,8 +225,8 @@ class PolicyMaker:
     def pay_subsidies(self, claims: np.ndarray) -> np.ndarray:
         """Pay firms' subsidy claims (rate x value added), within this quarter's envelope.
 
-        Called by ``firm_dynamics.produce``; records the payments as
-        ``policy_spending["targeted_support"]``.
+        Called when the firms produce; records the payments as this quarter's
+        ``targeted_support`` spending.
 
         Args:
             claims: subsidy claimed by each firm this quarter.
@@ -211,24 +237,14 @@ class PolicyMaker:
         total = float(claims.sum())
         if total > self.subsidy_money:
             claims = claims * (self.subsidy_money / total)
-        self.model.policy_spending["targeted_support"] = float(claims.sum())
+        self.spending["targeted_support"] = float(claims.sum())
         return claims
-
-    def _promote_value_chains(self, money: float) -> float:
-        market, p = self.model.market, self.params
-        inputs = float((market.input_share * market.gross_output).sum())
-        gap = p.sourcing_ceiling - market.local_sourcing
-        if money <= 0 or inputs <= 0 or gap <= 0:
-            return 0.0
-        effort = money / inputs
-        market.local_sourcing += gap * p.sourcing_rate * effort / (effort + p.sourcing_half_effort)
-        return money
 
     # ------------------------------------------------------------------ grants
 
     def grant_eligible(self) -> np.ndarray:
         """K bool: industries whose experiments may receive a grant this quarter."""
-        k = self.model.space.size
+        k = self.space.size
         if self.params.targeting == "none":
             return np.full(k, self.params.allocation.experimentation > 0)
         ok = np.zeros(k, dtype=bool)
@@ -246,7 +262,7 @@ class PolicyMaker:
         granted = min(float(amount), self.grant_pool)
         self.grant_pool -= granted
         self.granted[industry] += granted
-        self.model.policy_spending["experimentation"] += granted
+        self.spending["experimentation"] += granted
         return granted
 
     # ------------------------------------------------------------------ events

@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
+import random
+
 import numpy as np
 from mesa import Model
 from mesa.discrete_space import OrthogonalMooreGrid
 
 from agents.firm import Firm
-from model import firm_dynamics as fd
+from model.blas import pin_blas_threads
+from model.demography import Demography, Founding
 from model.discovery import DiscoveryLedger
 from model.entrepreneurship import Entrepreneurship
 from model.events import EventManager
-from model.firm_table import FirmTable
+from model.firms import Firms
 from model.industries import IndustrySpace
 from model.labour import LabourPool
 from model.market import Market
-from model.observables import collect, make_datacollector
+from model.observables import Observer, Region
 from model.policy import PolicyMaker
-from model.services import InstitutionSystem
+from model.quarter import QuarterFlows, Totals
+from model.services import Districts, InstitutionSystem
 from model.setup import initial_firms, initial_market
 from model.streams import Streams
 from scenarios.schema import Scenario
@@ -26,95 +30,111 @@ from scenarios.schema import Scenario
 class RegionModel(Model):
     """A region's firms, entrepreneurs, institutions and policy, one step per quarter.
 
+    The model keeps its own clock, ``quarter`` (0 at set-up, then the quarter last
+    simulated); every component is given what it needs as arguments.
+
     Args:
         scenario: a validated scenario (``scenarios.load_scenario``).
         seed: decides every random draw of the run.
     """
 
     def __init__(self, scenario: Scenario, seed: int = 0) -> None:
-        """Build the region of ``scenario`` at step 0."""
-        if isinstance(seed, bool) or int(seed) != seed or seed < 0:
+        """Build the region of ``scenario`` at quarter 0."""
+        if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
             raise ValueError(f"seed: {seed!r} is not allowed; allowed: a whole number >= 0")
+        pin_blas_threads()
         super().__init__(rng=int(seed))
-        self.seed = int(seed)
-        self.params = scenario
+        self.seed, self.params, self.quarter = int(seed), scenario, 0
         self.streams = Streams(self.seed)
-        self.space = IndustrySpace.from_catalogue(scenario.catalogue)
-        region = scenario.region
+        mp = scenario.market
+        self.space = IndustrySpace.from_catalogue(
+            scenario.catalogue, mp.emerging_start, mp.unborn_growth
+        )
+        region = self.region = scenario.region
         self.culture = region.culture
-        self.grid = OrthogonalMooreGrid((region.width, region.height), random=self.random)
+        grid_random = random.Random(int(self.streams.get("grid", 0).integers(2**63)))
+        self.grid = OrthogonalMooreGrid((region.width, region.height), random=grid_random)
         self.district_names = [d.name for d in region.districts]
         self.district_xy = np.array([(d.x, d.y) for d in region.districts])
         self.district_map = self._district_map(region.width, region.height)
-        self.labour = LabourPool(
-            scenario.labour, np.array([d.labour_force for d in region.districts]), self.space.size
-        )
-        self.firms = FirmTable(len(self.space.capabilities))
-        self.counters = {"births": 0, "deaths": 0, "spinoffs": 0, "startups": 0}
-        self.policy_spending: dict[str, float] = {}
+        lf = np.array([d.labour_force for d in region.districts])
+        self.labour = LabourPool(scenario.labour, lf, self.space.size)
+        self.firms = Firms(len(self.space.capabilities), scenario.firms)
+        self.totals, self.flows = Totals(), QuarterFlows()
         self.log: list[tuple[int, str]] = []
-        self.hires = self.separations = 0.0
-        self.innovations = 0
         self.ledger = DiscoveryLedger()
+        self.demography = Demography(
+            self, scenario, self.space, self.firms, self.grid, self.district_map,
+            self.ledger, self.labour, self.totals,
+        )  # fmt: skip
         initial_firms(self, self.streams.get("setup", 0))
         self.initial_firm_count = len(self.firms)
-        self.counters_this_step = {k: 0 for k in self.counters}
         self.market: Market = initial_market(self)
-        self.output = float(self.firms.value_added.sum())
-        self.output_workers = float(self.firms.employment.sum())
-        self.initial_productivity = self.productivity()
-        self.institutions = InstitutionSystem(self)
+        self.demography.market = self.market
+        self.flows.output = float(self.firms.value_added.sum())
+        self.flows.output_workers = float(self.firms.employment.sum())
+        self.initial_productivity = self.flows.output / max(self.flows.output_workers, 1.0)
+        districts = Districts(self.district_names, self.district_xy)
+        self.institutions = InstitutionSystem(
+            self, region.institutions, self.space, scenario.institutions,
+            self.culture.coordination, districts, self.grid, self.record,
+        )  # fmt: skip
         self.entrepreneurship = Entrepreneurship(self)
-        self.policy = PolicyMaker(self)
+        self.policy = PolicyMaker(
+            scenario.policy, scenario.national, self.space, self.institutions, self.market,
+            self.record, self.firms,
+        )  # fmt: skip
         self.events = EventManager(self)
-        self.datacollector = make_datacollector()
-        collect(self)
+        self.observer = Observer(self.space, self.district_names)
+        self.datacollector = self.observer.recorder
+        self.indicators = self.observe()
 
     # ------------------------------------------------------------------ the schedule
 
     def step(self) -> None:
         """One quarter, in this order."""
-        self.policy.review()  # retarget industries at review dates
-        self.policy.spend()  # subsidies, grants, institution funds for this quarter
-        self.market.update_demand(
-            self.steps, self.wage_bill, self.streams.get("demand", self.steps)
-        )
-        self.compete()  # own demand shocks, replicator dynamics on market shares
-        fd.produce(self)  # revenue, wages, costs, profit into equity
-        fd.adjust_employment(self)  # fire into the pool, hire from it
-        fd.innovate(self)  # own R&D, fat-tailed productivity draws
-        fd.imitate(self)  # local spillovers
-        fd.learn_capabilities(self)  # learning by doing, depreciation
-        self.institutions.serve()  # requests for weakest capabilities, services, focus
-        self.entrepreneurship.step()  # nascent, search, experiment, succeed or fail
-        self.diversify_or_exit()  # spin-offs of profitable firms, exits of failing ones
+        q = self.quarter = self.quarter + 1
+        f, flows, space = self.firms, self.flows, self.space
+        self.policy.review(q, f)  # retarget industries at review dates
+        self.policy.spend(f, flows.spending, self.home_district)  # this quarter's money
+        self.market.update_demand(q, self.wage_bill, self.streams.get("demand", q))
+        f.compete(self.market, q, self.firm_draws()[:, 1:], self.wage_ratio())
+        made = f.produce(self.market, self.wages(), self.fixed_cost, self.policy.pay_subsidies)
+        flows.output, flows.output_workers = made.output, made.workers
+        hired = f.adjust_employment(self.labour, space, self.institutions.entrant_fit())
+        flows.hires, flows.separations = hired.hires, hired.separations
+        flows.innovations = f.innovate(self.streams.uniform_by_serial("innovation", q, f.serial, 2))
+        f.imitate(space, self.culture.trust, self.params.institutions.association_spillover,
+                  self.grid.dimensions)  # fmt: skip
+        f.learn(space.requires)
+        self.serve_firms(q)  # requests for weakest capabilities, services, focus
+        self.entrepreneurship.step(flows)  # nascent, search, experiment, succeed or fail
+        self.diversify_or_exit(q)  # spin-offs of profitable firms, exits of failing ones
         self.labour.age()  # skill decay, turnover, entrants, migration
         self.labour.update_wage(self.productivity_index())
-        collect(self)  # indicators and tidy tables
+        self.indicators, self.flows = self.observe(), QuarterFlows()  # and the next quarter
 
-    def compete(self) -> None:
-        """Firms share their industries' demand: own shocks, then replicator dynamics."""
-        u = self.streams.uniform_by_serial("firms", self.steps, self.firms.serial, k=3)
-        # Box-Muller: standard normals from the firm's own uniform draws
-        shocks = np.sqrt(-2.0 * np.log1p(-u[:, 1])) * np.cos(2.0 * np.pi * u[:, 2])
-        # unit labour costs against the world: wages that rise with world productivity
-        # (the frontier) leave competitiveness unchanged
-        world = self.market.world_index(self.steps)
-        wage_ratio = self.labour.wage / self.params.labour.wage / world
-        self.market.compete(self.firms, self.steps, shocks, wage_ratio)
+    def firm_draws(self) -> np.ndarray:
+        """Each firm's three ``firms`` uniforms of this quarter (spin-off, demand shock)."""
+        return self.streams.uniform_by_serial("firms", self.quarter, self.firms.serial, k=3)
 
-    def diversify_or_exit(self) -> None:
+    def serve_firms(self, quarter: int) -> None:
+        """Firms request help where they are weakest; the institutions serve them."""
+        f, inst = self.firms, self.institutions
+        f.request_services(self.space.requires, self.params.institutions.request_threshold)
+        tie = self.streams.uniform_by_serial("institutions", quarter, f.serial)[:, 0]
+        inst.serve(f, quarter, tie, self.market.frontier(quarter), self.present())
+
+    def diversify_or_exit(self, quarter: int) -> None:
         """Profitable firms may spin off; firms with negative equity for too long exit."""
-        f, p = self.firms, self.params.firms
+        f = self.firms
         # column 0 of the firm's draws of this quarter (columns 1-2 were its demand shock);
         # firms founded since compete() get theirs from the same serial-indexed table
-        u = self.streams.uniform_by_serial("firms", self.steps, f.serial, k=3)[:, 0]
-        chosen = [f.agents[i] for i in np.flatnonzero((f.profit > 0) & (u < p.spinoff_probability))]
-        prospects = self.spinoff_prospects() if chosen else None
-        for firm in chosen:
-            firm.spin_off(prospects, self.streams.get("spinoffs", self.steps, firm.serial))
-        failing = np.flatnonzero((f.negative_quarters >= p.exit_patience) | (f.employment < 0.5))
-        self.remove_firms(failing)
+        parents = [f.agents[i] for i in f.spinoff_parents(self.firm_draws()[:, 0])]
+        prospects = self.spinoff_prospects() if parents else None
+        for firm in parents:
+            firm.spin_off(prospects, self.streams.get("spinoffs", quarter, firm.serial))
+        self.remove_firms(self.firms.failing())
 
     def spinoff_prospects(self) -> np.ndarray:
         """K, how attractive each industry is to a spin-off this quarter.
@@ -125,10 +145,23 @@ class RegionModel(Model):
         the parent's own-industry rule).
         """
         sp, outlook = self.space, self.entrepreneurship.outlook
-        growth = np.clip(1.0 + sp.demand_growth(self.steps), 0.1, 3.0)
+        growth = np.clip(1.0 + sp.demand_growth(self.quarter), 0.1, 3.0)
         prospects = (self.market.demand > 0) * outlook.candidates * growth * (1.0 - outlook.risk)
         prospects[sp.local_services] = 0.0
         return prospects
+
+    def observe(self) -> dict[str, float]:
+        """Compute, record and return this quarter's indicators."""
+        inst = self.institutions
+        region = Region(
+            entrepreneurs=self.entrepreneurship.active,
+            discoveries=self.ledger.discoveries,
+            taught=inst.taught_profile(),
+            service_gap=inst.service_gap,
+            focus_mismatch=inst.focus_mismatch,
+            local_sourcing=self.market.local_sourcing,
+        )
+        return self.observer.observe(self.quarter, self.firms, self.labour, region, self.flows)
 
     # ------------------------------------------------------------------ firms
 
@@ -143,80 +176,36 @@ class RegionModel(Model):
         origin: str,
         rng: np.random.Generator,
         share: float | None = None,
+        parent: int = 0,
+        slot: int = 0,
     ) -> Firm:
-        """Found a firm near a location and give it an entry market share.
-
-        Args:
-            industry: industry index.
-            near: (x, y) the firm is placed close to; its district follows from its cell.
-            employment: workers it starts with (already taken from their origin).
-            productivity: value added per worker.
-            proficiency: capability proficiencies (length C).
-            equity: starting equity.
-            origin: "initial", "spinoff" or "startup".
-            rng: the stream placing it.
-            share: market share; by default sized for its workers at current demand.
-        """
-        x, y = self._place(near, rng)
-        firm = Firm(self, self.grid[(x, y)])
-        rd = self.params.firms.rd_intensity * float(np.exp(0.5 * rng.standard_normal()))
-        firm.row = self.firms.append(
-            firm,
-            proficiency,
-            industry=industry,
-            district=int(self.district_map[x, y]),
-            x=x,
-            y=y,
-            employment=employment,
-            productivity=productivity,
-            equity=equity,
-            born=self.steps,
-            rd=min(rd, 0.3),
-        )
-        if origin != "initial":
-            size = max(employment, self.params.entrepreneurs.new_firm_size)
-            if share is None:
-                others = float(self.firms.share[self.firms.industry == industry].sum())
-                share = self.market.entry_share(industry, size, productivity, others)
-            self.firms.share[firm.row] = share
-            self.market.renormalise(self.firms)
-            self.counters["births"] += 1
-            self.counters[origin + "s"] += 1
-            self.counters_this_step["births"] += 1
-        self.ledger.record_entry(self.space.keys[industry], self.steps, firm, origin)
-        return firm
+        """Found a firm this quarter (``model.demography.Demography.found``; same arguments)."""
+        new = Founding(
+            industry, near, employment, productivity, proficiency, equity, origin, parent,
+            slot, share,
+        )  # fmt: skip
+        return self.demography.found(new, self.quarter, self.flows, rng)
 
     def remove_firms(self, rows: np.ndarray) -> None:
-        """Firms leave: their workers join the pool with their skills, shares are freed."""
-        if len(rows) == 0:
-            return
-        f, sp = self.firms, self.space
-        released = np.zeros((self.n_districts, sp.size))
-        skilled = np.zeros_like(released)
-        fit = f.fit(sp.requires)
-        np.add.at(released, (f.district[rows], f.industry[rows]), f.employment[rows])
-        np.add.at(skilled, (f.district[rows], f.industry[rows]), f.employment[rows] * fit[rows])
-        self.labour.release(
-            released, np.where(released > 0, skilled / np.maximum(released, 1e-12), 1.0)
-        )
-        for i in rows:
-            f.agents[i].remove()
-        f.remove(np.asarray(rows))
-        self.market.renormalise(self.firms)
-        self.counters["deaths"] += len(rows)
-        self.counters_this_step["deaths"] += len(rows)
+        """Firms leave this quarter (``model.demography.Demography.close``)."""
+        self.demography.close(rows, self.flows)
 
     # ------------------------------------------------------------------ derived state
-
-    @property
-    def quarter(self) -> int:
-        """The quarter last simulated (0 at set-up, before the first step)."""
-        return self.steps
 
     @property
     def n_districts(self) -> int:
         """Number of districts."""
         return len(self.district_xy)
+
+    @property
+    def home_district(self) -> str:
+        """The district with the largest labour force (where new associations are founded)."""
+        return self.district_names[int(np.argmax(self.labour.labour_force))]
+
+    @property
+    def fixed_cost(self) -> float:
+        """Each firm's fixed cost this quarter, after the national enabling environment."""
+        return self.params.firms.fixed_cost * (1.0 - self.params.national.enabling_environment)
 
     def wages(self) -> np.ndarray:
         """Each firm's wage per worker: the regional wage times its industry's wage level.
@@ -225,6 +214,14 @@ class RegionModel(Model):
         low-productivity industry is not unprofitable merely for paying a regional average.
         """
         return self.labour.wage * self.space.wage_level[self.firms.industry]
+
+    def wage_ratio(self) -> float:
+        """Unit labour costs against the world: the wage relative to its start and the frontier.
+
+        Wages that rise with world productivity (the frontier) leave competitiveness unchanged.
+        """
+        world = self.market.world_index(self.quarter)
+        return self.labour.wage / self.params.labour.wage / world
 
     @property
     def wage_bill(self) -> float:
@@ -240,34 +237,28 @@ class RegionModel(Model):
         """K, True where the region has at least one firm."""
         return self.employment_by_industry() > 0
 
-    def entrant_fit(self) -> np.ndarray:
-        """K, how well new labour-force entrants' taught skills fit each industry."""
-        taught = self.institutions.taught_profile()
-        req = self.space.requires
-        w = self.params.institutions.entrant_teaching
-        fit = (req * taught[None, :]).sum(axis=1) / np.maximum(req.sum(axis=1), 1.0)
-        return (1.0 - w) * 0.3 + w * fit
-
     def productivity(self) -> float:
         """Value added per worker this quarter (both taken when the firms produced)."""
-        return self.output / max(self.output_workers, 1.0)
+        return self.flows_productivity(self.flows)
+
+    @staticmethod
+    def flows_productivity(flows: QuarterFlows) -> float:
+        """Value added per worker of a quarter's flows."""
+        return flows.output / max(flows.output_workers, 1.0)
 
     def productivity_index(self) -> float:
-        """Regional value added per worker relative to step 0."""
-        return (
-            self.productivity() / self.initial_productivity
-            if self.initial_productivity > 0
-            else 1.0
-        )
+        """Regional value added per worker relative to quarter 0."""
+        now = self.flows_productivity(self.flows)
+        return now / self.initial_productivity if self.initial_productivity > 0 else 1.0
 
-    def record(self, text: str, step: int | None = None) -> None:
+    def record(self, text: str, quarter: int | None = None) -> None:
         """Add a line to the plain-language event log, stamped with a quarter.
 
         Args:
             text: what happened, in plain language.
-            step: the quarter it belongs to (default: the current one).
+            quarter: the quarter it belongs to (default: the current one).
         """
-        self.log.append((self.steps if step is None else int(step), text))
+        self.log.append((self.quarter if quarter is None else int(quarter), text))
 
     # ------------------------------------------------------------------ geometry
 
@@ -277,9 +268,3 @@ class RegionModel(Model):
             ys[..., None] - self.district_xy[:, 1]
         ) ** 2
         return d.argmin(axis=-1)
-
-    def _place(self, near: tuple[int, int], rng: np.random.Generator) -> tuple[int, int]:
-        w, h = self.grid.dimensions
-        x = int(np.clip(round(near[0] + 2.0 * rng.standard_normal()), 0, w - 1))
-        y = int(np.clip(round(near[1] + 2.0 * rng.standard_normal()), 0, h - 1))
-        return x, y

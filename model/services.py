@@ -18,8 +18,8 @@ region profile and runs, once per quarter after learning, ``serve()``:
    requests to the request counts of every provider.
 3. **Focus adaptation.** Each institution's focus moves toward the distribution of the
    requests it sees (firms in reach, plus passed-on requests for providers) at rate
-   ``min(1, responsiveness * (0.5 + coordination))``. With foresight funding of intensity
-   ``phi = money / (money + sum of institution budgets)`` the target is
+   ``min(1, responsiveness * (coordination_floor + coordination))``. With foresight funding
+   of intensity ``phi`` (``model.foresight``) the target is
    ``(1 - phi) * requests + phi * emerging needs``, the latter being the normalised
    requirements of emerging industries (born after the start) not yet in the region and
    within ``foresight_lead`` quarters of birth or later.
@@ -30,43 +30,87 @@ service counts by the competence it was given with; 0 when no firm requests), an
 ``focus_mismatch``, the request-weighted mean over institutions of the total variation
 distance between focus and the requests in reach (before adaptation).
 
-Other outputs, see each method: ``taught_profile`` (entrants' skills),
-``visible_industries`` (what entrepreneurs see), ``entry_risk_cut`` (associations),
-``screening_quality`` (development agencies), and the policy entry points ``strengthen``,
-``fund_association`` and ``fund_foresight``.
+Other outputs, see each method: ``taught_profile`` (entrants' skills), ``entrant_fit``,
+``visible_industries`` (what entrepreneurs see, through ``model.foresight``),
+``entry_risk_cut`` (associations), ``screening_quality`` (development agencies), and the
+policy entry points ``strengthen``, ``fund_association`` and ``fund_foresight``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from agents.institution import PROVIDERS, TEACHERS, Institution
-from scenarios.schema import InstitutionSpec
+from agents.institution import (
+    INSTITUTION_TYPES,
+    BusinessAssociation,
+    DevelopmentAgency,
+    Institution,
+    Service,
+    University,
+)
+from model.foresight import Foresight
+from scenarios.schema import InstitutionParams, InstitutionSpec
 
 if TYPE_CHECKING:
+    from mesa.discrete_space import OrthogonalMooreGrid
+
+    from model.firm_table import FirmTable
+    from model.industries import IndustrySpace
     from model.region_model import RegionModel
+
+
+@dataclass(frozen=True)
+class Districts:
+    """Where institutions can be placed: district names and centres."""
+
+    names: list[str]
+    xy: np.ndarray  # D x 2
 
 
 class InstitutionSystem:
     """All meso institutions of the region and what they do together.
 
     Args:
-        model: the region model (its space, firms, grid and districts must exist).
+        model: the Mesa model the institution agents belong to (nothing else is read).
+        specs: the region's institutions.
+        space: the industry space.
+        params: the scenario's institution parameters.
+        coordination: the region's capacity to coordinate (0..1).
+        districts: district names and centres.
+        grid: the grid the agents sit on.
+        record: writes a line to the model's event log.
     """
 
-    def __init__(self, model: RegionModel) -> None:
+    def __init__(
+        self,
+        model: RegionModel,
+        specs: list[InstitutionSpec],
+        space: IndustrySpace,
+        params: InstitutionParams,
+        coordination: float,
+        districts: Districts,
+        grid: OrthogonalMooreGrid,
+        record: Callable[[str], None],
+    ) -> None:
         self.model = model
+        self.space = space
+        self.params = params
+        self.coordination = coordination
+        self.districts = districts
+        self.grid = grid
+        self.record = record
         #: capabilities an institution covers fully: the catalogue's mean complexity
-        self.breadth = float(model.space.complexity.mean())
+        self.breadth = float(space.complexity.mean())
+        self.foresight = Foresight(space, params.foresight_lead, params.visibility_lag)
         self.institutions: list[Institution] = []
-        for spec in model.params.region.institutions:
+        for spec in specs:
             self.add(spec)
         self.service_gap = 0.0
         self.focus_mismatch = 0.0
-        self.foresight = 0.0  # foresight intensity phi this quarter (0..1)
-        self.foresight_money = 0.0
 
     # ------------------------------------------------------------------ building
 
@@ -77,7 +121,7 @@ class InstitutionSystem:
         over the capabilities the industry requires (a key naming both a capability and an
         industry counts as the capability). The result sums to 1.
         """
-        sp = self.model.space
+        sp = self.space
         focus = np.zeros(len(sp.capabilities))
         for key in keys:
             if key in sp.capabilities:
@@ -88,75 +132,83 @@ class InstitutionSystem:
         return focus / focus.sum()
 
     def add(self, spec: InstitutionSpec) -> Institution:
-        """Place a new institution at its district centre."""
-        m = self.model
-        d = m.district_names.index(spec.district)
-        x, y = (int(v) for v in m.district_xy[d])
-        inst = Institution(m, m.grid[(x, y)], spec, d, self.focus_vector(spec.focus), self.breadth)
+        """Place a new institution of the spec's type at its district centre."""
+        d = self.districts.names.index(spec.district)
+        x, y = (int(v) for v in self.districts.xy[d])
+        cls = INSTITUTION_TYPES[spec.type]
+        focus = self.focus_vector(spec.focus)
+        inst = cls(self.model, self.grid[(x, y)], spec, d, (x, y), focus, self.breadth)
         self.institutions.append(inst)
         return inst
 
+    def of_type(self, *types: type[Institution]) -> list[Institution]:
+        """The institutions of the given classes, in profile order."""
+        return [i for i in self.institutions if isinstance(i, types)]
+
     def of_kind(self, *kinds: str) -> list[Institution]:
-        """The institutions of the given types, in profile order."""
-        return [i for i in self.institutions if i.kind in kinds]
+        """The institutions of the given scenario types (``"university"``, ...)."""
+        return self.of_type(*(INSTITUTION_TYPES[k] for k in kinds))
 
     # ------------------------------------------------------------------ the quarter
 
     def begin_quarter(self) -> None:
         """Forget last quarter's policy funding (called by the policy maker before spending)."""
         for inst in self.institutions:
-            inst.extra_capacity = 0.0
-            inst.funding = 0.0
-        self.foresight = 0.0
-        self.foresight_money = 0.0
+            inst.begin_quarter()
+        self.foresight.begin_quarter()
 
-    def serve(self) -> None:
-        """Requests, services, pass-on, observables and focus adaptation for this quarter."""
-        f, m = self.model.firms, self.model
-        n_c = len(m.space.capabilities)
+    def serve(
+        self,
+        firms: FirmTable,
+        quarter: int,
+        tie: np.ndarray,
+        frontier: np.ndarray,
+        present: np.ndarray,
+    ) -> None:
+        """Services, pass-on, observables and focus adaptation for this quarter.
+
+        Args:
+            firms: the firm table, with this quarter's ``requested`` set.
+            quarter: this quarter.
+            tie: per firm, a uniform draw breaking ties between equal matches.
+            frontier: K, world frontier productivity this quarter.
+            present: K bool, industries with a firm in the region.
+        """
+        f, requires = firms, self.space.requires
+        n_c = len(self.space.capabilities)
         if len(f) == 0:
             self.service_gap = self.focus_mismatch = 0.0
             return
-        self.request()
         asking = f.requested >= 0
         reach = {id(i): i.reach(f.x, f.y) for i in self.institutions}
-        tie = m.streams.uniform_by_serial("institutions", m.steps, f.serial)[:, 0]
+        service = Service(self.params, frontier, requires)
         met = np.zeros(len(f))
         served = np.zeros(len(f), dtype=bool)
         nobody = np.zeros(len(f), dtype=bool)
-        for inst in self.of_kind(*PROVIDERS):
-            rows = inst.choose_clients(reach[id(inst)] & ~served, tie, nobody)
-            met[rows] = inst.serve_clients(rows)
-            served[rows] = True
-        passed = self._enrol_members(reach, tie, served)
+        for inst in self.institutions:
+            if inst.provides:
+                rows = inst.choose_clients(f, requires, reach[id(inst)] & ~served, tie, nobody)
+                met[rows] = inst.serve_clients(f, rows, service)
+                served[rows] = True
+        passed = self._enrol_members(f, reach, tie, served, service)
         counts = {
             id(i): np.bincount(f.requested[reach[id(i)] & asking], minlength=n_c).astype(float)
             for i in self.institutions
         }
         self._observe(counts, met, int(asking.sum()))
-        self._adapt(counts, passed)
+        self._adapt(counts, passed, quarter, present)
 
-    def request(self) -> None:
-        """Set ``firms.requested``: the weakest required capability if below the threshold.
-
-        Firms whose weakest required proficiency is at least ``request_threshold`` get -1.
-        """
-        f, m = self.model.firms, self.model
-        req = m.space.requires[f.industry] > 0
-        masked = np.where(req, f.proficiency, np.inf)
-        weakest = masked.argmin(axis=1)
-        low = masked[np.arange(len(f)), weakest] < m.params.institutions.request_threshold
-        f.requested = np.where(low, weakest, -1)
-
-    def _enrol_members(self, reach: dict, tie: np.ndarray, served: np.ndarray) -> np.ndarray:
+    def _enrol_members(
+        self, f: FirmTable, reach: dict, tie: np.ndarray, served: np.ndarray, service: Service
+    ) -> np.ndarray:
         """Associations take members; return the members' unmet requests they pass on (C)."""
-        f = self.model.firms
         before = f.member.copy()
         f.member[:] = False
-        passed = np.zeros(len(self.model.space.capabilities))
-        for inst in self.of_kind("business_association"):
-            rows = inst.choose_clients(reach[id(inst)] & ~f.member, tie, before)
-            inst.serve_clients(rows)
+        passed = np.zeros(len(self.space.capabilities))
+        for inst in self.of_type(BusinessAssociation):
+            candidates = reach[id(inst)] & ~f.member
+            rows = inst.choose_clients(f, self.space.requires, candidates, tie, before)
+            inst.serve_clients(f, rows, service)
             unmet = f.requested[rows[~served[rows]]]
             unmet = unmet[unmet >= 0]
             passed += inst.quality * np.bincount(unmet, minlength=len(passed))
@@ -172,74 +224,53 @@ class InstitutionSystem:
                 distances.append(0.5 * np.abs(inst.focus - c / c.sum()).sum())
         self.focus_mismatch = float(np.average(distances, weights=weights)) if weights else 0.0
 
-    def _adapt(self, counts: dict, passed: np.ndarray) -> None:
-        coordination = self.model.culture.coordination
-        needs = self.emerging_needs() if self.foresight > 0 else None
+    def _adapt(self, counts: dict, passed: np.ndarray, quarter: int, present: np.ndarray) -> None:
+        phi = self.foresight.intensity
+        needs = self.foresight.emerging_needs(quarter, present) if phi > 0 else None
+        speed = self.params.coordination_floor + self.coordination
         for inst in self.institutions:
-            seen = counts[id(inst)] + (passed if inst.kind in PROVIDERS else 0.0)
+            seen = counts[id(inst)] + (passed if inst.provides else 0.0)
             parts = []
             if seen.sum() > 0:
-                parts.append((1.0 - self.foresight, seen / seen.sum()))
+                parts.append((1.0 - phi, seen / seen.sum()))
             if needs is not None:
-                parts.append((self.foresight, needs))
+                parts.append((phi, needs))
             weight = sum(w for w, _ in parts)
             if weight <= 0:
                 continue
             target = sum(w * v for w, v in parts) / weight
-            inst.adapt_focus(target, min(1.0, inst.responsiveness * (0.5 + coordination)))
+            inst.adapt_focus(target, min(1.0, inst.responsiveness * speed))
 
     # ------------------------------------------------------------------ what others read
 
     def taught_profile(self) -> np.ndarray:
         """C, what new labour-force entrants are taught (0..1, 1 = fully taught).
 
-        The capacity-weighted mean over training institutes and universities of
-        ``quality * competence``; all zeros without teaching capacity.
+        The capacity-weighted mean over teaching institutions (training institutes and
+        universities) of ``quality * competence``; all zeros without teaching capacity.
         """
-        teachers = self.of_kind(*TEACHERS)
+        teachers = [i for i in self.institutions if i.teaches]
         weights = np.array([i.capacity for i in teachers])
         if weights.sum() <= 0:
-            return np.zeros(len(self.model.space.capabilities))
+            return np.zeros(len(self.space.capabilities))
         taught = sum(w * i.quality * i.competence for w, i in zip(weights, teachers, strict=True))
         return np.clip(taught / weights.sum(), 0.0, 1.0)
 
-    def emerging_needs(self) -> np.ndarray | None:
-        """C, normalised requirements of emerging industries foresight can see, or None.
+    def entrant_fit(self) -> np.ndarray:
+        """K, how well new labour-force entrants' taught skills fit each industry.
 
-        Emerging: born after the start, not present in the region, and within
-        ``foresight_lead`` quarters of birth or older.
+        ``(1 - entrant_teaching) * entrant_base_fit + entrant_teaching * fit``, ``fit`` the
+        share of the industry's requirements covered by what is taught.
         """
-        m, sp = self.model, self.model.space
-        lead = m.params.institutions.foresight_lead
-        emerging = (sp.birth > 0) & (m.steps - sp.birth >= -lead) & ~m.present()
-        if not emerging.any():
-            return None
-        need = (sp.requires[emerging] / sp.complexity[emerging, None]).sum(axis=0)
-        return need / need.sum()
+        taught = self.taught_profile()
+        req = self.space.requires
+        w = self.params.entrant_teaching
+        fit = (req * taught[None, :]).sum(axis=1) / np.maximum(req.sum(axis=1), 1.0)
+        return (1.0 - w) * self.params.entrant_base_fit + w * fit
 
-    def visible_industries(self) -> np.ndarray:
-        """K, industries entrepreneurs can see now.
-
-        Visible: present in the region; or existing from the start (``birth <= 0``); or born
-        at least ``visibility_lag`` quarters ago; or, through foresight, an emerging
-        industry from ``lead`` quarters before its birth on (only where ``lead`` >= 1), where
-        ``lead`` is ``foresight_lead`` while foresight is funded and otherwise
-        ``floor(foresight_lead * max over universities of quality * attention)``, attention
-        being the share of the university's focus on the industry's capabilities.
-        """
-        m, sp = self.model, self.model.space
-        p = m.params.institutions
-        age = m.steps - sp.birth
-        visible = m.present() | (sp.birth <= 0) | (age >= p.visibility_lag)
-        if self.foresight_money > 0:
-            lead = np.full(sp.size, float(p.foresight_lead))
-        else:
-            lead = np.zeros(sp.size)
-            for uni in self.of_kind("university"):
-                lead = np.maximum(lead, uni.quality * uni.attention(sp.requires) * p.foresight_lead)
-        lead = np.floor(lead)
-        # without any lead an emerging industry becomes visible only after visibility_lag
-        return visible | ((sp.birth > 0) & (lead > 0) & (age >= -lead))
+    def visible_industries(self, quarter: int, present: np.ndarray) -> np.ndarray:
+        """K bool, industries entrepreneurs can see now (``model.foresight``)."""
+        return self.foresight.visible(quarter, present, self.of_type(University))
 
     def entry_risk_cut(self) -> np.ndarray:
         """K, share of entry risk removed by business associations (0..1).
@@ -248,36 +279,35 @@ class InstitutionSystem:
         association of full quality whose focus covers all of an industry's capabilities
         removes ``association_risk_cut`` of the risk; several associations combine.
         """
-        sp = self.model.space
-        keep = np.ones(sp.size)
-        for assoc in self.of_kind("business_association"):
-            keep *= 1.0 - assoc.quality * assoc.coverage(sp.requires)
-        return self.model.params.institutions.association_risk_cut * (1.0 - keep)
+        keep = np.ones(self.space.size)
+        for assoc in self.of_type(BusinessAssociation):
+            keep *= 1.0 - assoc.quality * assoc.coverage(self.space.requires)
+        return self.params.association_risk_cut * (1.0 - keep)
 
-    def screening_quality(self, applicants: np.ndarray | None = None) -> float:
+    def screening_quality(self, firms: FirmTable, applicants: np.ndarray, interval: int) -> float:
         """Development agencies' skill at telling good applicants from bad (0..1).
 
         For each applicant the best agency reaching it gives
         ``quality * coverage * (0.5 + 0.5 * know-how)``: ``coverage = min(1, capacity *
-        review_interval / applicants in reach)`` (each application is screened once per
-        review period), ``know-how`` the share of the applicant's industry's capabilities
-        the agency's focus covers. The result is the mean over applicants (0 for none).
+        interval / applicants in reach)`` (each application is screened once per review
+        period), ``know-how`` the share of the applicant's industry's capabilities the
+        agency's focus covers. The result is the mean over applicants (0 for none).
 
         Args:
-            applicants: firm rows applying (default: all firms).
+            firms: the firm table.
+            applicants: firm rows applying.
+            interval: quarters between policy reviews.
         """
-        m, f = self.model, self.model.firms
-        rows = np.arange(len(f)) if applicants is None else np.asarray(applicants, dtype=int)
+        f, rows = firms, np.asarray(applicants, dtype=int)
         if len(rows) == 0:
             return 0.0
         skill = np.zeros(len(rows))
-        interval = m.params.policy.review_interval
-        for agency in self.of_kind("development_agency"):
+        for agency in self.of_type(DevelopmentAgency):
             inside = agency.reach(f.x[rows], f.y[rows])
             if not inside.any():
                 continue
             coverage = min(1.0, agency.capacity * interval / inside.sum())
-            know = agency.coverage(m.space.requires)[f.industry[rows]]
+            know = agency.coverage(self.space.requires)[f.industry[rows]]
             skill = np.maximum(skill, inside * agency.quality * coverage * (0.5 + 0.5 * know))
         return float(skill.mean())
 
@@ -295,61 +325,46 @@ class InstitutionSystem:
         """
         return self._fund(self.institutions, np.ones(len(self.institutions)), amount)
 
-    def fund_association(self, industries: list[int], amount: float) -> float:
+    def fund_association(
+        self, industries: list[int], amount: float, fallback: int, home: str
+    ) -> float:
         """Cluster promotion: fund the business associations serving ``industries``.
 
         Money is split in proportion to budget x how well each association covers
         ``industries`` (by budget alone if none covers them). A region without an
-        association gets one in the district with the largest labour force, focused on
-        ``industries``.
+        association gets one in district ``home``, focused on ``industries`` (or on the
+        ``fallback`` industry if there are no targets).
 
         Returns:
             The money used.
         """
         if amount <= 0:
             return 0.0
-        assocs = self.of_kind("business_association") or [self._new_association(industries)]
-        sp = self.model.space
+        assocs = self.of_type(BusinessAssociation)
+        if not assocs:
+            assocs = [self._new_association(industries or [fallback], home)]
+        req = self.space.requires
         cover = np.array(
-            [a.coverage(sp.requires)[industries].mean() if industries else 1.0 for a in assocs]
+            [a.coverage(req)[industries].mean() if industries else 1.0 for a in assocs]
         )
         return self._fund(assocs, cover if cover.sum() > 0 else np.ones(len(assocs)), amount)
 
     def fund_foresight(self, amount: float) -> float:
-        """Foresight: earlier visibility of emerging industries and a lean toward their needs.
-
-        While funded, emerging industries are visible ``foresight_lead`` quarters before
-        birth, and every focus leans toward emerging needs with intensity
-        ``phi = amount / (amount + sum of institution budgets)``.
-
-        Returns:
-            The money used.
-        """
-        if amount <= 0:
-            return 0.0
-        budgets = sum(i.budget for i in self.institutions)
-        self.foresight_money += amount
-        self.foresight = self.foresight_money / (self.foresight_money + budgets)
-        return float(amount)
+        """Foresight money (``model.foresight``); returns the money used."""
+        return self.foresight.fund(amount, sum(i.budget for i in self.institutions))
 
     def _fund(self, insts: list[Institution], weights: np.ndarray, amount: float) -> float:
         budgets = np.array([i.budget for i in insts])
         w = weights * budgets
         if amount <= 0 or w.sum() <= 0:
             return 0.0
-        rate = self.model.params.institutions.strengthening_rate
+        rate = self.params.strengthening_rate
         return float(
             sum(i.fund(amount * wi / w.sum(), rate) for i, wi in zip(insts, w, strict=True))
         )
 
-    def _new_association(self, industries: list[int]) -> Institution:
-        m = self.model
-        if not industries:
-            emp = m.employment_by_industry()
-            emp[m.space.local_services] = -1.0
-            industries = [int(np.argmax(emp))]
-        district = m.district_names[int(np.argmax(m.labour.labour_force))]
-        keys = [m.space.keys[k] for k in industries]
+    def _new_association(self, industries: list[int], district: str) -> Institution:
+        keys = [self.space.keys[k] for k in industries]
         spec = InstitutionSpec(type="business_association", district=district, focus=keys)
-        m.record(f"cluster promotion founds a business association in {district}")
+        self.record(f"cluster promotion founds a business association in {district}")
         return self.add(spec)

@@ -11,18 +11,20 @@ from model.market import Market
 if TYPE_CHECKING:
     from model.region_model import RegionModel
 
-WORKERS_PER_FIRM = 40  # default average size when a region gives no firm count
-MIN_SIZE = 1.0
-BREAKEVEN_MARGIN = 1.05  # initial firms make at least 5% more than they need to break even
-
 
 def initial_firms(model: RegionModel, rng: np.random.Generator) -> None:
     """Create the region's firms and fill the unemployed pool.
 
-    Firm sizes are lognormal (``size_sigma``) scaled to each industry's employment;
-    productivity is lognormal around the industry frontier (``productivity_sigma``);
-    proficiency in the required capabilities is drawn between 0.5 and 0.95. Firms cluster
-    around their industry's district (or a district drawn by labour force).
+    Firm sizes are lognormal (``size_sigma``) scaled to each industry's employment (at
+    least ``min_size`` workers; ``workers_per_firm`` on average where the region gives no
+    firm count); productivity is lognormal around the industry frontier
+    (``productivity_sigma``), at least ``breakeven_margin`` times what breaks even;
+    proficiency in the required capabilities is drawn between
+    ``initial_proficiency_low`` and ``initial_proficiency_high``. Firms cluster around
+    their industry's district (or a district drawn by labour force), ``cluster_spread``
+    cells around its centre. The unemployed are spread like employment, a share
+    ``labour.initial_entrant_share`` of them new entrants, the others with skill
+    ``labour.initial_skill``.
     """
     region, p, sp = model.params.region, model.params.firms, model.space
     lf = np.array([d.labour_force for d in region.districts], dtype=float)
@@ -36,10 +38,10 @@ def initial_firms(model: RegionModel, rng: np.random.Generator) -> None:
         if ind.employment <= 0:
             continue
         k = sp.index(ind.key)
-        n = ind.firms if ind.firms is not None else max(1, round(ind.employment / WORKERS_PER_FIRM))
+        n = ind.firms if ind.firms is not None else max(1, round(ind.employment / p.workers_per_firm))
         n = max(1, min(n, int(ind.employment)))
         sizes = np.exp(p.size_sigma * rng.standard_normal(n))
-        sizes = np.maximum(sizes / sizes.sum() * ind.employment, MIN_SIZE)
+        sizes = np.maximum(sizes / sizes.sum() * ind.employment, p.min_size)
         sizes *= ind.employment / sizes.sum()
         if ind.district is not None:
             homes = np.full(n, model.district_names.index(ind.district))
@@ -50,15 +52,16 @@ def initial_firms(model: RegionModel, rng: np.random.Generator) -> None:
         )
         # firms that could not pay their wages and fixed costs would not be here at step 0
         breakeven = (wage * sp.wage_level[k] + p.fixed_cost / sizes) / (1.0 - p.rd_intensity)
-        prod = np.maximum(prod, BREAKEVEN_MARGIN * breakeven)
-        prof = rng.uniform(0.5, 0.95, size=(n, len(sp.capabilities))) * sp.requires[k]
+        prod = np.maximum(prod, p.breakeven_margin * breakeven)
+        low, high = p.initial_proficiency_low, p.initial_proficiency_high
+        prof = rng.uniform(low, high, size=(n, len(sp.capabilities))) * sp.requires[k]
         for i in range(n):
             cx, cy = model.district_xy[homes[i]]
             firm = model.create_firm(
                 industry=k,
                 near=(
-                    round(cx + 1.5 * rng.standard_normal()),
-                    round(cy + 1.5 * rng.standard_normal()),
+                    round(cx + p.cluster_spread * rng.standard_normal()),
+                    round(cy + p.cluster_spread * rng.standard_normal()),
                 ),
                 employment=float(sizes[i]),
                 productivity=float(prod[i]),
@@ -66,11 +69,12 @@ def initial_firms(model: RegionModel, rng: np.random.Generator) -> None:
                 equity=p.initial_equity * wage * sp.wage_level[k] * float(sizes[i]),
                 origin="initial",
                 rng=rng,
+                slot=len(model.firms),
             )
             # the firm's own R&D intensity is drawn in create_firm; it must break even with it
             rd = model.firms.rd[firm.row]
             own = breakeven[i] * (1.0 - p.rd_intensity) / (1.0 - rd)
-            model.firms.productivity[firm.row] = max(prod[i], BREAKEVEN_MARGIN * own)
+            model.firms.productivity[firm.row] = max(prod[i], p.breakeven_margin * own)
     # the unemployed: what the labour force leaves over, by the district's industry mix
     f = model.firms
     employed = f.by_district_industry(f.employment, model.n_districts, sp.size)
@@ -82,10 +86,10 @@ def initial_firms(model: RegionModel, rng: np.random.Generator) -> None:
     mix = np.where(
         per_district[:, None] > 0, employed / np.maximum(per_district, 1e-12)[:, None], 0
     )
-    pool = model.labour
-    pool.unemployed[:, :-1] = unemployed[:, None] * mix * 0.9
-    pool.unemployed[:, -1] = unemployed * 0.1
-    pool.skill[:, :-1] = 0.8
+    pool, lp = model.labour, model.params.labour
+    pool.unemployed[:, :-1] = unemployed[:, None] * mix * (1.0 - lp.initial_entrant_share)
+    pool.unemployed[:, -1] = unemployed * lp.initial_entrant_share
+    pool.skill[:, :-1] = lp.initial_skill
     pool.labour_force = per_district + pool.unemployed.sum(axis=1)
 
 

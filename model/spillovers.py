@@ -12,15 +12,14 @@ soft maximum: the local knowledge level a firm sees is
     L_i = (1/β) · log( Σ_j w_ij · exp(β r_j) / Σ_j w_ij ),
 
 with r the log productivity relative to the industry frontier, w_ij = kernel(i, j) ·
-relatedness(k_i, k_j) · (1 + cluster_bonus if same industry) and β = ``SHARPNESS``: as β
-grows L_i tends to the best neighbour, as β falls to the mean.
+relatedness(k_i, k_j) · (1 + cluster_bonus if same industry) and β = ``sharpness``: as β
+grows L_i tends to the best neighbour, as β falls to the mean (β is
+``firms.spillover_sharpness``).
 """
 
 from __future__ import annotations
 
 import numpy as np
-
-SHARPNESS = 4.0
 
 
 def axis_kernel(size: int, radius: float) -> np.ndarray:
@@ -39,6 +38,7 @@ def knowledge_level(
     cluster_bonus: float,
     among: np.ndarray | None = None,
     shape: tuple[int, int] | None = None,
+    sharpness: float = 4.0,
 ) -> tuple[np.ndarray, np.ndarray]:
     """The knowledge level each firm sees around it, and how much it sees.
 
@@ -52,6 +52,7 @@ def knowledge_level(
         cluster_bonus: extra weight of firms in the same industry.
         among: optional boolean mask; only these firms are sources (e.g. members).
         shape: grid (width, height); by default just large enough for the firms.
+        sharpness: β of the soft maximum.
 
     Returns:
         (level, reach): ``level`` as L_i above (own contribution excluded; equal to the
@@ -62,7 +63,7 @@ def knowledge_level(
     source = np.ones(n, dtype=bool) if among is None else among
     # shift by the maximum so exp() cannot overflow; undone in the log below
     shift = float(rel_productivity.max()) if n else 0.0
-    heat = np.exp(SHARPNESS * (rel_productivity - shift)) * source
+    heat = np.exp(sharpness * (rel_productivity - shift)) * source
     idx = (x * height + y) * k + industry
     size = width * height * k
     sums = np.stack(
@@ -86,7 +87,7 @@ def knowledge_level(
     seen = (reach > 1e-9) & (num > 0)
     level = np.where(
         seen,
-        np.log(np.maximum(num, 1e-300) / np.maximum(reach, 1e-12)) / SHARPNESS + shift,
+        np.log(np.maximum(num, 1e-300) / np.maximum(reach, 1e-12)) / sharpness + shift,
         rel_productivity,
     )
     return level, reach

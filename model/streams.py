@@ -1,10 +1,15 @@
-"""Named random streams for common random numbers (DESIGN §2.10).
+"""Named random streams and stable identities for common random numbers (DESIGN §2.10).
 
 Every source of chance draws from its own generator, derived from the run's seed, the
-stream's name and the step. Two scenarios run with the same seed therefore share their
+stream's name and the quarter. Two scenarios run with the same seed therefore share their
 draws wherever their mechanisms coincide, whatever the other mechanisms did before.
-Draws that concern individual firms are indexed by the firm's serial number, so a firm
-that exists in both runs gets the same draw in both.
+
+Agents that draw get a stable identity from their lineage (``lineage_id``): a firm's
+``uid`` is a 64-bit hash of its parent's uid, its birth quarter and a slot, so the same firm
+born in two scenarios has the same uid in both. ``Streams.uniform`` gives draws keyed by
+(seed, stream, quarter, uid) through the counter-based Philox4x32-10 generator (Salmon et
+al. 2011, the generator of Random123), evaluated for all agents at once with numpy: a
+uid's draws depend on nothing else, so they survive any divergence of the two runs.
 """
 
 from __future__ import annotations
@@ -23,11 +28,73 @@ STREAMS = (
     "policy",
     "events",
     "spinoffs",
+    "placement",
+    "grid",
 )  # append new streams at the end: a stream's position is part of its seed
+
+_M0 = np.uint64(0xD2511F53)
+_M1 = np.uint64(0xCD9E8D57)
+_W0 = 0x9E3779B9
+_W1 = 0xBB67AE85
+_LOW = np.uint64(0xFFFFFFFF)
+_32 = np.uint64(32)
+#: the key of lineage hashes: identities do not depend on the seed
+_LINEAGE_KEY = (0x6D65736F, 0x73636170)
+
+
+def philox4x32(counter: tuple[np.ndarray, ...], key: tuple[int, int], rounds: int = 10):
+    """The Philox4x32 bijection, for many counters at once.
+
+    Args:
+        counter: four arrays of 32-bit words (held in uint64), one element per counter.
+        key: two 32-bit words.
+        rounds: 10 for Philox4x32-10.
+
+    Returns:
+        Four uint64 arrays of 32-bit output words.
+    """
+    c0, c1, c2, c3 = (np.asarray(c, dtype=np.uint64) for c in counter)
+    k0, k1 = int(key[0]) & 0xFFFFFFFF, int(key[1]) & 0xFFFFFFFF
+    for _ in range(rounds):
+        p0 = _M0 * c0
+        p1 = _M1 * c2
+        c0, c1, c2, c3 = (
+            (p1 >> _32) ^ c1 ^ np.uint64(k0),
+            p1 & _LOW,
+            (p0 >> _32) ^ c3 ^ np.uint64(k1),
+            p0 & _LOW,
+        )
+        k0, k1 = (k0 + _W0) & 0xFFFFFFFF, (k1 + _W1) & 0xFFFFFFFF
+    return c0, c1, c2, c3
+
+
+def lineage_id(parent: np.ndarray | int, quarter: np.ndarray | int, slot: np.ndarray | int):
+    """The stable 64-bit identity of agents born of ``parent`` in ``quarter`` at ``slot``.
+
+    Args:
+        parent: the parent's identity (0 for the region's initial firms).
+        quarter: birth quarter.
+        slot: which of the parent's offspring of that quarter (initial firms: their index).
+
+    Returns:
+        uint64 array (never 0, which stands for "no parent").
+    """
+    parent = np.asarray(parent, dtype=np.uint64)
+    quarter, slot = np.broadcast_arrays(np.asarray(quarter), np.asarray(slot))
+    parent = np.broadcast_to(parent, quarter.shape)
+    counter = (
+        parent & _LOW,
+        parent >> _32,
+        quarter.astype(np.int64).astype(np.uint64) & _LOW,
+        slot.astype(np.int64).astype(np.uint64) & _LOW,
+    )
+    w0, w1, _, _ = philox4x32(counter, _LINEAGE_KEY)
+    uid = (w0 << _32) | w1
+    return np.where(uid == 0, np.uint64(1), uid)
 
 
 class Streams:
-    """Generators keyed by (seed, stream, step)."""
+    """Generators keyed by (seed, stream, quarter), and draws keyed by agent identity."""
 
     def __init__(self, seed: int) -> None:
         """Create the stream family of one run.
@@ -36,31 +103,56 @@ class Streams:
             seed: the run's seed (a non-negative integer).
         """
         self.seed = int(seed)
+        words = np.random.SeedSequence(self.seed).generate_state(2, dtype=np.uint32)
+        self.key = (int(words[0]), int(words[1]))
 
     def get(self, name: str, step: int, *key: int) -> np.random.Generator:
         """Return the generator of stream ``name`` at ``step`` (and an optional key).
 
-        The same (seed, name, step, key) always gives the same generator state; a key such
-        as an agent's serial number gives that agent draws of its own.
+        The same (seed, name, step, key) always gives the same generator state.
         """
         sid = STREAMS.index(name)
         ss = np.random.SeedSequence(self.seed, spawn_key=(sid, int(step), *map(int, key)))
         return np.random.Generator(np.random.PCG64(ss))
 
+    def uniform(self, name: str, quarter: int, ids: np.ndarray, k: int = 1) -> np.ndarray:
+        """Uniform draws in [0, 1) keyed by agent identity.
+
+        Args:
+            name: stream name.
+            quarter: the quarter.
+            ids: uint64 identities of the agents drawing (``lineage_id``), any order.
+            k: draws per agent.
+
+        Returns:
+            Array ``(len(ids), k)``; row i depends only on (seed, name, quarter, ids[i]).
+        """
+        ids = np.asarray(ids, dtype=np.uint64)
+        n, blocks = len(ids), (k + 1) // 2
+        if n == 0:
+            return np.zeros((0, k))
+        sid = STREAMS.index(name)
+        lo = np.repeat(ids & _LOW, blocks)
+        hi = np.repeat(ids >> _32, blocks)
+        q = np.full(n * blocks, int(quarter) & 0xFFFFFFFF, dtype=np.uint64)
+        tag = (np.uint64(sid) << np.uint64(16)) | np.tile(np.arange(blocks, dtype=np.uint64), n)
+        w = philox4x32((lo, hi, q, tag), self.key)
+        # 53 random bits per double: 27 from one word, 26 from the next
+        a = ((w[0] >> np.uint64(5)) * np.uint64(1 << 26) + (w[1] >> np.uint64(6))).astype(float)
+        b = ((w[2] >> np.uint64(5)) * np.uint64(1 << 26) + (w[3] >> np.uint64(6))).astype(float)
+        u = np.stack([a, b], axis=1).reshape(n, 2 * blocks) / float(1 << 53)
+        return u[:, :k]
+
     def uniform_by_serial(
         self, name: str, step: int, serials: np.ndarray, k: int = 1
     ) -> np.ndarray:
-        """Uniform draws in [0, 1) indexed by agent serial number.
+        """Uniform draws in [0, 1) indexed by agent serial number (a table per quarter).
 
         Args:
             name: stream name.
             step: model step.
             serials: integer serial numbers of the agents (any order).
             k: draws per agent.
-
-        Returns:
-            Array of shape ``(len(serials), k)``; the row of a serial depends only on
-            (seed, name, step, serial), not on which other agents exist.
         """
         if len(serials) == 0:
             return np.zeros((0, k))

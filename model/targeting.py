@@ -10,8 +10,9 @@ ranked lists of industry indices; nothing knows about the model.
 * ``rank_bottom_up``: the three bottom-up variants, best first, eligible industries only:
 
   - ``low_hanging_fruit``: highest density first (ties: complexity gain, then growth);
-  - ``balanced_portfolio``: score ``z(density) + z(complexity gain) + 0.5 * z(growth)``,
-    z-scores taken over the eligible industries (a constant column scores 0);
+  - ``balanced_portfolio``: score ``z(density) + z(complexity gain) + w * z(growth)``,
+    z-scores taken over the eligible industries (a constant column scores 0), ``w`` =
+    ``policy.growth_weight``;
   - ``long_jumps``: highest complexity gain first, even at low density (ties: growth,
     then density).
 
@@ -30,8 +31,6 @@ import numpy as np
 from model.metrics import employment_weighted_complexity, relatedness_density
 
 VARIANTS = ("low_hanging_fruit", "balanced_portfolio", "long_jumps")
-#: weight of demand growth in the balanced portfolio score, relative to density and gain
-GROWTH_WEIGHT = 0.5
 
 
 def opportunity(presence: np.ndarray, relatedness: np.ndarray) -> np.ndarray:
@@ -65,9 +64,11 @@ def _z(x: np.ndarray) -> np.ndarray:
     return (x - x.mean()) / sd if sd > 1e-12 else np.zeros_like(x)
 
 
-def balanced_score(density: np.ndarray, gain: np.ndarray, growth: np.ndarray) -> np.ndarray:
-    """``z(density) + z(gain) + GROWTH_WEIGHT * z(growth)`` over the given industries."""
-    return _z(density) + _z(gain) + GROWTH_WEIGHT * _z(growth)
+def balanced_score(
+    density: np.ndarray, gain: np.ndarray, growth: np.ndarray, growth_weight: float = 0.5
+) -> np.ndarray:
+    """``z(density) + z(gain) + growth_weight * z(growth)`` over the given industries."""
+    return _z(density) + _z(gain) + growth_weight * _z(growth)
 
 
 def rank_bottom_up(
@@ -76,6 +77,7 @@ def rank_bottom_up(
     complexity_gain: np.ndarray,
     growth: np.ndarray,
     eligible: np.ndarray,
+    growth_weight: float = 0.5,
 ) -> list[int]:
     """Rank eligible industries by the region's own opportunity, best first.
 
@@ -85,6 +87,7 @@ def rank_bottom_up(
         complexity_gain: K complexity gains.
         growth: K expected demand growth.
         eligible: K bool, industries that may be ranked.
+        growth_weight: weight of growth in the balanced score.
 
     Returns:
         Indices of all eligible industries, best first (ties by index).
@@ -99,7 +102,7 @@ def rank_bottom_up(
     if variant == "low_hanging_fruit":
         order = np.lexsort((idx, -r, -g, -d))
     elif variant == "balanced_portfolio":
-        order = np.lexsort((idx, -balanced_score(d, g, r)))
+        order = np.lexsort((idx, -balanced_score(d, g, r, growth_weight)))
     elif variant == "long_jumps":
         order = np.lexsort((idx, -d, -r, -g))
     else:

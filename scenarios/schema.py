@@ -322,6 +322,24 @@ class MarketParams(Strict):
     entry_share: Fraction = Field(
         0.1, description="share of the parent's workers a spin-off takes (1 to half of them)"
     )
+    replicator_floor: float = Field(
+        0.05, gt=0.0, le=1.0, description="lowest growth factor of a share in one quarter"
+    )
+    entry_demand_floor: Fraction = Field(
+        0.05, description="share of base demand a just-born industry's entrants are sized on"
+    )
+    max_entry_share: Fraction = Field(
+        0.5, description="largest market share a new firm enters with"
+    )
+    emerging_start: float = Field(
+        0.05, gt=0.0, le=1.0, description="demand of a newborn industry, share of its peak"
+    )
+    unborn_growth: float = Field(
+        1.0,
+        ge=0.0,
+        le=10.0,
+        description="expected relative demand growth of an industry due to be born",
+    )
 
 
 class FirmParams(Strict):
@@ -354,6 +372,65 @@ class FirmParams(Strict):
     retained_quarters: float = Field(
         4.0, ge=0.0, le=400.0, description="equity above this many quarters of costs is paid out"
     )
+    overtime: float = Field(
+        1.1, ge=1.0, le=3.0, description="output capacity, multiple of workers x productivity"
+    )
+    innovation_cap: float = Field(
+        1.0, gt=0.0, le=10.0, description="largest log-productivity gain of one innovation"
+    )
+    rd_dispersion: float = Field(
+        0.5, ge=0.0, le=3.0, description="lognormal sd of firms' R&D intensity around the mean"
+    )
+    rd_cap: Fraction = Field(0.3, description="highest R&D intensity, share of value added")
+    spillover_sharpness: float = Field(
+        4.0,
+        gt=0.0,
+        le=50.0,
+        description="soft-maximum sharpness of the knowledge firms see (0 mean .. inf best)",
+    )
+    spinoff_min_parent: float = Field(
+        2.0, ge=1.0, le=1e4, description="fewest workers a firm needs to spin off, workers"
+    )
+    spinoff_max_share: Fraction = Field(
+        0.5, description="largest share of the parent's workers a spin-off takes"
+    )
+    spinoff_productivity: float = Field(
+        0.95, gt=0.0, le=2.0, description="spin-off's relative productivity, share of parent's"
+    )
+    exit_min_employment: float = Field(
+        0.5, ge=0.0, le=100.0, description="a firm with fewer workers than this exits"
+    )
+    placement_spread: float = Field(
+        2.0, ge=0.0, le=100.0, description="sd of a new firm's cell around its origin, cells"
+    )
+    cluster_spread: float = Field(
+        1.5, ge=0.0, le=100.0, description="sd of founding locations around a district, cells"
+    )
+    workers_per_firm: float = Field(
+        40.0, gt=0.0, le=1e5, description="mean initial size where a region gives no firm count"
+    )
+    min_size: float = Field(1.0, gt=0.0, le=1e3, description="smallest initial firm, workers")
+    breakeven_margin: float = Field(
+        1.05, ge=1.0, le=3.0, description="initial firms' productivity over break-even, at least"
+    )
+    initial_proficiency_low: Fraction = Field(
+        0.5, description="lowest initial proficiency in a required capability"
+    )
+    initial_proficiency_high: Fraction = Field(
+        0.95, description="highest initial proficiency in a required capability"
+    )
+
+    @model_validator(mode="after")
+    def _proficiency_range(self) -> FirmParams:
+        if self.initial_proficiency_low > self.initial_proficiency_high:
+            msg = (
+                f"{self.initial_proficiency_low} is above initial_proficiency_high "
+                f"({self.initial_proficiency_high}); allowed: at most initial_proficiency_high"
+            )
+            _raise_issues(
+                "FirmParams", [(("initial_proficiency_low",), msg, self.initial_proficiency_low)]
+            )
+        return self
 
 
 class LabourParams(Strict):
@@ -369,6 +446,19 @@ class LabourParams(Strict):
     commuting: Fraction = Field(0.3, description="share of hires from other districts")
     migration: Fraction = Field(
         0.03, description="share of the unemployment gap closed by migration / quarter"
+    )
+    general_skill: Fraction = Field(
+        0.2, description="fit of a hire whose experience is unrelated to the job"
+    )
+    wage_adjustment: Fraction = Field(
+        0.25, description="share of the gap to the target wage closed / quarter"
+    )
+    wage_floor: Fraction = Field(
+        0.3, description="lowest wage and unemployment factor, share of the initial wage"
+    )
+    initial_skill: Fraction = Field(0.8, description="skill of the unemployed at the start")
+    initial_entrant_share: Fraction = Field(
+        0.1, description="share of the initial unemployed who are new entrants"
     )
 
 
@@ -391,6 +481,63 @@ class EntrepreneurParams(Strict):
     new_firm_size: float = Field(
         5.0, gt=0.0, le=1e4, description="workers a new firm's market share is sized for"
     )
+    weight_fit: float = Field(
+        1.0, ge=0.0, le=20.0, description="search: value per unit of capability fit"
+    )
+    weight_growth: float = Field(
+        1.5, ge=0.0, le=20.0, description="search: value per unit of expected demand growth"
+    )
+    weight_profit: float = Field(
+        0.5, ge=0.0, le=20.0, description="search: value per unit of the region's profit margin"
+    )
+    weight_risk: float = Field(
+        1.0, ge=0.0, le=20.0, description="search: cost per unit of pioneer risk borne"
+    )
+    reservation: float = Field(
+        0.2, ge=-10.0, le=10.0, description="search: value of not starting (staying in the pool)"
+    )
+    search_noise: float = Field(
+        0.3, ge=0.0, le=10.0, description="search: sd of the personal taste for each industry"
+    )
+    growth_horizon: int = Field(
+        8, ge=1, le=80, description="quarters over which demand growth is judged"
+    )
+    min_group: float = Field(
+        1.0, gt=0.0, le=1e4, description="fewest unemployed a pool group needs to give one"
+    )
+    grant_memory: Fraction = Field(
+        0.3, description="weight of the latest quarter in the expected grant coverage"
+    )
+    affordability: float = Field(
+        0.75, ge=0.0, le=5.0, description="share of the expected cost one must have to start"
+    )
+    cost_spread: Fraction = Field(
+        0.4, description="actual quarterly cost within +- this share of the expected cost"
+    )
+    success_fit: float = Field(
+        2.0, ge=-20.0, le=20.0, description="success logit: per unit of own capability fit"
+    )
+    success_pool: float = Field(
+        1.0, ge=-20.0, le=20.0, description="success logit: per unit of district pool fit"
+    )
+    success_support: float = Field(
+        1.0, ge=-20.0, le=20.0, description="success logit: per unit of grant and support"
+    )
+    success_growth: float = Field(
+        1.0, ge=-20.0, le=20.0, description="success logit: per unit of expected demand growth"
+    )
+    success_complexity: float = Field(
+        1.5, ge=-20.0, le=20.0, description="success logit: minus per unit of complexity (0..1)"
+    )
+    success_risk: float = Field(
+        3.0, ge=-20.0, le=20.0, description="success logit: minus per unit of pioneer risk"
+    )
+    experiment_learning: Fraction = Field(
+        0.3, description="least proficiency an experiment teaches in each required capability"
+    )
+    productivity_floor: Fraction = Field(
+        0.5, description="a start-up's productivity at zero fit, share of the frontier"
+    )
 
 
 class InstitutionParams(Strict):
@@ -410,6 +557,15 @@ class InstitutionParams(Strict):
     )
     request_threshold: Fraction = Field(
         0.6, description="firms request help when their weakest required capability is below this"
+    )
+    coordination_floor: float = Field(
+        0.5,
+        ge=0.0,
+        le=5.0,
+        description="focus adapts at responsiveness x (this + coordination) / quarter",
+    )
+    entrant_base_fit: Fraction = Field(
+        0.3, description="fit of new entrants' general schooling with any industry"
     )
 
 
@@ -447,6 +603,9 @@ class PolicyParams(Strict):
     review_interval: int = Field(12, ge=1, le=400, description="quarters between reviews")
     targets: int = Field(3, ge=1, le=30, description="industries targeted at a time")
     adaptive_breadth: int = Field(6, ge=1, le=30, description="adaptive: industries tried")
+    growth_weight: float = Field(
+        0.5, ge=0.0, le=10.0, description="balanced portfolio: weight of demand growth"
+    )
     subsidy_rate_cap: Fraction = Field(0.15, description="max subsidy per unit of value added")
     grant_share: Fraction = Field(0.8, description="share of experiment cost a grant pays")
     sourcing_ceiling: Fraction = Field(

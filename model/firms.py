@@ -1,0 +1,249 @@
+"""The region's firms as one vectorised population, one method per behaviour (DESIGN §2.2).
+
+``Firms`` is the firm table (``model.firm_table``) plus what firms do each quarter, in the
+order ``RegionModel.step`` calls them: compete, produce, adjust employment, innovate,
+imitate, learn, request services, and the choices behind diversify or exit (which firms
+spin off, which fail). Every method gets its collaborators (market, labour pool, industry
+space) and the draws it uses as arguments and returns what it produced; the parameters are
+the scenario's ``[firms]`` table, given at construction. The Mesa ``agents.firm.Firm``
+objects are thin views on rows of this table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from model.firm_table import FirmTable
+from model.spillovers import knowledge_level
+from scenarios.schema import FirmParams
+
+if TYPE_CHECKING:
+    from model.industries import IndustrySpace
+    from model.labour import LabourPool
+    from model.market import Market
+
+
+@dataclass(frozen=True)
+class Production:
+    """What the firms produced this quarter."""
+
+    output: float  # value added, all firms
+    workers: float  # employment when they produced (before exits and hires)
+
+
+@dataclass(frozen=True)
+class Hiring:
+    """Workers who changed jobs this quarter."""
+
+    hires: float
+    separations: float
+
+
+class Firms(FirmTable):
+    """All living firms and their behaviours.
+
+    Args:
+        n_capabilities: C, the length of a firm's proficiency vector.
+        params: the scenario's firm parameters.
+    """
+
+    def __init__(self, n_capabilities: int, params: FirmParams) -> None:
+        super().__init__(n_capabilities)
+        self.params = params
+
+    # ------------------------------------------------------------------ 1. compete
+
+    def compete(self, market: Market, quarter: int, u: np.ndarray, wage_ratio: float) -> None:
+        """Share each industry's demand: own demand shocks, then replicator dynamics.
+
+        Args:
+            market: the market (demand, the outside competitor, the selection rules).
+            quarter: this quarter.
+            u: per firm, two uniforms (columns 1-2 of its ``firms`` draws) turned into its
+                standard normal demand shock (Box-Muller).
+            wage_ratio: regional wage relative to its initial level and world productivity.
+        """
+        shocks = np.sqrt(-2.0 * np.log1p(-u[:, 0])) * np.cos(2.0 * np.pi * u[:, 1])
+        market.compete(self, quarter, shocks, wage_ratio)
+
+    # ------------------------------------------------------------------ 2. produce and pay
+
+    def produce(
+        self, market: Market, wages: np.ndarray, fixed_cost: float, pay_subsidies
+    ) -> Production:
+        """Revenue from share x demand; wages, R&D, fixed costs, subsidies; profit into equity.
+
+        Args:
+            market: the market (this quarter's demand; input shares).
+            wages: per firm, the wage per worker.
+            fixed_cost: fixed cost per firm this quarter (after the enabling environment).
+            pay_subsidies: the policy maker's payer: claims (per firm) -> what is paid.
+        """
+        p = self.params
+        gross = market.sales(self)
+        demanded = gross * (1.0 - market.input_share[self.industry])
+        # what the firm can make with its workers (plus overtime); the rest of its orders is lost
+        self.value_added = np.minimum(demanded, p.overtime * self.employment * self.productivity)
+        self.orders = demanded
+        made = Production(float(self.value_added.sum()), float(self.employment.sum()))
+        subsidy = pay_subsidies(self.subsidy * self.value_added)  # within the envelope
+        self.profit = (
+            self.value_added * (1.0 - self.rd) - wages * self.employment - fixed_cost + subsidy
+        )
+        costs = wages * self.employment + fixed_cost
+        # owners take out what exceeds a buffer of a few quarters of costs
+        self.equity = np.minimum(
+            self.equity + self.profit, np.maximum(p.retained_quarters * costs, self.equity)
+        )
+        self.negative_quarters = np.where(self.equity < 0, self.negative_quarters + 1, 0)
+        self.age = self.age + 1
+        return made
+
+    # ------------------------------------------------------------------ 3. adjust employment
+
+    def adjust_employment(
+        self, labour: LabourPool, space: IndustrySpace, entrant_fit: np.ndarray
+    ) -> Hiring:
+        """Move employment toward what orders need: fire into the pool, hire from it.
+
+        Hires come from the firm's own and, less, other districts, preferring workers from
+        related industries; the skill fit of the hires updates the firm's proficiency.
+
+        Args:
+            labour: the labour pool (takes the fired, gives the hires).
+            space: the industry space (requirements, relatedness).
+            entrant_fit: K, fit of new labour-force entrants' taught skills.
+        """
+        if len(self) == 0:
+            return Hiring(0.0, 0.0)
+        n_d, n_k = labour.unemployed.shape[0], space.size
+        target = self.orders / np.maximum(self.productivity, 1e-9)
+        change = self.params.employment_adjustment * (target - self.employment)
+        fire = np.maximum(-change, 0.0)
+        want = np.maximum(change, 0.0)
+        fit = self.fit(space.requires)
+        released = self.by_district_industry(fire, n_d, n_k)
+        skill = self.by_district_industry(fire * fit, n_d, n_k) / np.maximum(released, 1e-12)
+        self.employment = self.employment - fire
+        demand = self.by_district_industry(want, n_d, n_k)
+        hires, quality = labour.hire(demand, space.relatedness, entrant_fit)
+        labour.release(released, np.clip(skill, 0.0, 1.0))
+        fill = np.where(demand > 0, hires / np.maximum(demand, 1e-12), 0.0)
+        got = want * fill[self.district, self.industry]
+        q = quality[self.district, self.industry]
+        total = self.employment + got
+        req = space.requires[self.industry]
+        blended = (
+            self.employment[:, None] * self.proficiency + got[:, None] * q[:, None] * req
+        ) / np.maximum(total, 1e-12)[:, None]
+        self.proficiency = np.where(req > 0, blended, self.proficiency)
+        self.employment = total
+        return Hiring(float(got.sum()), float(fire.sum()))
+
+    # ------------------------------------------------------------------ 4. learn
+
+    def innovate(self, u: np.ndarray) -> int:
+        """Own R&D: fat-tailed productivity draws, more often in larger firms.
+
+        The chance of an innovation per quarter is 1 - exp(-innovation_rate x
+        sqrt(rd x employment)), so it rises with size; the size of an innovation (a gain in
+        log productivity) is fat-tailed (Lomax with tail index ``innovation_tail``), its mean
+        ``innovation_size``; a single innovation gains at most ``innovation_cap``.
+
+        Args:
+            u: per firm, two uniforms of its ``innovation`` draws (chance, size).
+
+        Returns:
+            The number of innovations.
+        """
+        p = self.params
+        if len(self) == 0:
+            return 0
+        # R&D effort in workers; concave, so large firms draw more innovations per quarter
+        # but not proportionally more (which would let the largest firm run away)
+        effort = np.sqrt(self.rd * np.maximum(self.employment, 0.0))
+        chance = 1.0 - np.exp(-p.innovation_rate * effort)
+        alpha = p.innovation_tail
+        lomax = (1.0 - u[:, 1]) ** (-1.0 / alpha) - 1.0
+        gain = np.where(u[:, 0] < chance, p.innovation_size * (alpha - 1.0) * lomax, 0.0)
+        self.productivity = self.productivity * np.exp(np.minimum(gain, p.innovation_cap))
+        return int((gain > 0).sum())
+
+    def imitate(
+        self,
+        space: IndustrySpace,
+        trust: float,
+        association_spillover: float,
+        grid: tuple[int, int],
+    ) -> None:
+        """Knowledge spillovers from better firms nearby (``model.spillovers``).
+
+        Firms close part of their gap to the better firms nearby in the same or related
+        industries; more with more trust, and business-association members also learn from
+        each other. Gain in log productivity = imitation_rate x 2 x trust x [reach/(1+reach)
+        x gap + association_spillover x member x reach_m/(1+reach_m) x gap_m], gaps floored
+        at 0.
+
+        Args:
+            space: the industry space (relatedness, step-0 frontier productivity).
+            trust: the region's trust (0..1).
+            association_spillover: extra weight of learning among association members.
+            grid: (width, height) of the grid.
+        """
+        p = self.params
+        if len(self) < 2:
+            return
+        rel = np.log(self.productivity / space.productivity[self.industry])
+        args = (self.x, self.y, self.industry, rel, space.relatedness, p.spillover_radius)
+        kw = {"cluster_bonus": p.cluster_bonus, "sharpness": p.spillover_sharpness}
+        level, reach = knowledge_level(*args, shape=grid, **kw)
+        pull = np.maximum(level - rel, 0.0) * reach / (1.0 + reach)
+        if self.member.any():
+            level_m, reach_m = knowledge_level(*args, among=self.member, shape=grid, **kw)
+            bonus = association_spillover * self.member
+            pull = pull + bonus * np.maximum(level_m - rel, 0.0) * reach_m / (1.0 + reach_m)
+        strength = p.imitation_rate * 2.0 * trust
+        self.productivity = self.productivity * np.exp(strength * pull)
+
+    def learn(self, requires: np.ndarray) -> None:
+        """Learning by doing in required capabilities; depreciation of unused ones."""
+        p = self.params
+        req = requires[self.industry]
+        used = self.proficiency + p.learning_by_doing * (1.0 - self.proficiency)
+        unused = self.proficiency * (1.0 - p.depreciation)
+        self.proficiency = np.where(req > 0, used, unused)
+
+    # ------------------------------------------------------------------ 5. request services
+
+    def request_services(self, requires: np.ndarray, threshold: float) -> np.ndarray:
+        """Each firm requests help in its weakest required capability if below ``threshold``.
+
+        Sets and returns ``requested``: the capability index, or -1 for no request.
+        """
+        req = requires[self.industry] > 0
+        masked = np.where(req, self.proficiency, np.inf)
+        weakest = masked.argmin(axis=1)
+        low = masked[np.arange(len(self)), weakest] < threshold
+        self.requested = np.where(low, weakest, -1)
+        return self.requested
+
+    # ------------------------------------------------------------------ 6. diversify or exit
+
+    def spinoff_parents(self, u: np.ndarray) -> np.ndarray:
+        """Rows of the profitable firms that spin off this quarter.
+
+        Args:
+            u: per firm, one uniform (column 0 of its ``firms`` draws).
+        """
+        p = self.params
+        chosen = (self.profit > 0) & (u < p.spinoff_probability)
+        return np.flatnonzero(chosen & (self.employment >= p.spinoff_min_parent))
+
+    def failing(self) -> np.ndarray:
+        """Rows of firms that exit: negative equity for too long, or (almost) no workers."""
+        p = self.params
+        gone = self.employment < p.exit_min_employment
+        return np.flatnonzero((self.negative_quarters >= p.exit_patience) | gone)
