@@ -12,7 +12,6 @@ if TYPE_CHECKING:
 
 #: the firm-table fields a Firm shows as attributes (read-only views of its row)
 ROW_FIELDS = {
-    "serial": int,
     "uid": int,
     "parent": int,
     "industry": int,
@@ -60,47 +59,3 @@ class Firm(CellAgent):
     def proficiency(self) -> np.ndarray:
         """Proficiency in each capability (0..1)."""
         return self.model.firms.proficiency[self.row]
-
-    def spin_off(self, prospects: np.ndarray, rng: np.random.Generator) -> Firm | None:
-        """Regional branching: found a new firm in a related industry (or its own).
-
-        The new industry is drawn with weight relatedness² x ``prospects`` (the industries
-        entrepreneurs can see, with their demand growth and pioneer risk; see
-        ``RegionModel.spinoff_prospects``); its own industry is always open. The spin-off
-        takes ``entry_share`` of this firm's workers (at least one, at most
-        ``spinoff_max_share`` of them), equity for ``initial_equity`` quarters of their
-        wages, and this firm's know-how, at ``spinoff_productivity`` of its relative
-        productivity.
-
-        Args:
-            prospects: K, attractiveness of each industry to a spin-off this quarter.
-            rng: this firm's own generator for this quarter.
-        """
-        m, f, sp = self.model, self.model.firms, self.model.space
-        p = m.params.firms
-        k = self.industry
-        if self.employment < p.spinoff_min_parent:
-            return None
-        weights = sp.relatedness[k] ** 2 * prospects
-        weights[k] = max(weights[k], 1.0)
-        target = int(rng.choice(sp.size, p=weights / weights.sum()))
-        jobs = self.employment
-        workers = float(
-            np.clip(m.params.market.entry_share * jobs, 1.0, p.spinoff_max_share * jobs)
-        )
-        equity = p.initial_equity * m.labour.wage * sp.wage_level[target] * workers
-        f.employment[self.row] -= workers
-        f.equity[self.row] -= equity
-        rel_prod = self.productivity / sp.productivity[k]
-        return m.create_firm(
-            industry=target,
-            near=(int(f.x[self.row]), int(f.y[self.row])),
-            employment=workers,
-            productivity=p.spinoff_productivity * rel_prod * sp.productivity[target],
-            proficiency=self.proficiency.copy(),
-            equity=equity,
-            origin="spinoff",
-            rng=rng,
-            parent=self.uid,
-            slot=1,
-        )

@@ -18,7 +18,7 @@ import numpy as np
 
 from agents.firm import Firm
 from model.firm_table import ORIGINS
-from model.streams import lineage_id
+from model.streams import Streams, lineage_id
 
 if TYPE_CHECKING:
     from mesa import Model
@@ -34,19 +34,22 @@ if TYPE_CHECKING:
 
 
 @dataclass
-class Founding:
-    """A firm about to be founded."""
+class Foundings:
+    """Firms about to be founded together (arrays of one length n)."""
 
-    industry: int
-    near: tuple[int, int]  # (x, y) it is placed close to
-    employment: float  # workers it starts with (already taken from their origin)
-    productivity: float  # value added per worker
-    proficiency: np.ndarray  # C
-    equity: float
     origin: str  # "initial", "spinoff" or "startup"
-    parent: int = 0  # uid of the parent firm or founding entrepreneur (0: initial firms)
-    slot: int = 0  # which of the parent's offspring this quarter (initial: set-up index)
-    share: float | None = None  # market share; by default sized for its workers
+    industry: np.ndarray
+    near: np.ndarray  # n x 2, (x, y) each is placed close to
+    employment: np.ndarray  # workers each starts with (already taken from their origin)
+    productivity: np.ndarray  # value added per worker
+    proficiency: np.ndarray  # n x C
+    equity: np.ndarray
+    parent: np.ndarray  # uid of the parent firm or founding entrepreneur (0: initial firms)
+    slot: np.ndarray  # which of the parent's offspring this quarter (initial: set-up index)
+    share: np.ndarray | None = None  # market shares; by default sized for their workers
+
+    def __len__(self) -> int:
+        return len(self.industry)
 
 
 class Demography:
@@ -62,6 +65,7 @@ class Demography:
         ledger: the discovery ledger.
         labour: the labour pool (takes the workers of closing firms).
         totals: counts since the start.
+        streams: the run's random streams (placement and R&D draws, keyed by the new uid).
     """
 
     def __init__(
@@ -75,6 +79,7 @@ class Demography:
         ledger: DiscoveryLedger,
         labour: LabourPool,
         totals: Totals,
+        streams: Streams,
     ) -> None:
         self.model = model
         self.params = params
@@ -85,58 +90,73 @@ class Demography:
         self.ledger = ledger
         self.labour = labour
         self.totals = totals
+        self.streams = streams
         self.market: Market | None = None  # set once the market is calibrated
 
-    def found(
-        self, new: Founding, quarter: int, flows: QuarterFlows, rng: np.random.Generator
-    ) -> Firm:
-        """Found a firm near a location and give it an entry market share.
+    def found(self, new: Foundings, quarter: int, flows: QuarterFlows) -> list[Firm]:
+        """Found firms near their locations and give them entry market shares.
+
+        Each firm's uid follows from its lineage; its cell (``placement_spread`` around
+        ``near``) and R&D intensity come from its own ``placement`` draws.
 
         Args:
-            new: what the firm starts with.
-            quarter: the quarter it is born in.
-            flows: this quarter's flows (counts the birth).
-            rng: the stream placing it and drawing its R&D intensity.
+            new: what the firms start with.
+            quarter: the quarter they are born in.
+            flows: this quarter's flows (counts the births).
         """
+        n = len(new)
+        if n == 0:
+            return []
         p, f = self.params.firms, self.firms
-        x, y = self._place(new.near, rng)
-        firm = Firm(self.model, self.grid[(x, y)])
-        rd = p.rd_intensity * float(np.exp(p.rd_dispersion * rng.standard_normal()))
-        uid = int(lineage_id(new.parent, quarter, new.slot))
-        f.add(
-            [firm],
-            new.proficiency[None, :],
-            serial=f.next_serial,
+        uid = lineage_id(new.parent, quarter, new.slot)
+        z = self.streams.normal("placement", quarter, uid, 3)
+        w, h = self.grid.dimensions
+        x = np.clip(np.round(new.near[:, 0] + p.placement_spread * z[:, 0]), 0, w - 1)
+        y = np.clip(np.round(new.near[:, 1] + p.placement_spread * z[:, 1]), 0, h - 1)
+        x, y = x.astype(np.int64), y.astype(np.int64)
+        rd = np.minimum(p.rd_intensity * np.exp(p.rd_dispersion * z[:, 2]), p.rd_cap)
+        agents = [Firm(self.model, self.grid[(int(a), int(b))]) for a, b in zip(x, y, strict=True)]
+        rows = f.add(
+            agents,
+            new.proficiency,
             uid=uid,
             parent=new.parent,
             origin=ORIGINS.index(new.origin),
             industry=new.industry,
-            district=int(self.district_map[x, y]),
+            district=self.district_map[x, y],
             x=x,
             y=y,
             employment=new.employment,
             productivity=new.productivity,
             equity=new.equity,
             born=quarter,
-            rd=min(rd, p.rd_cap),
+            rd=rd,
         )
-        f.next_serial += 1
         if new.origin != "initial":
-            self._enter_market(firm, new)
-            self.totals.born(new.origin)
-            flows.born(new.origin)
-        self.ledger.record_entry(self.space.keys[new.industry], quarter, firm, new.origin)
-        return firm
+            self._enter_market(rows, new)
+            self.totals.born(new.origin, n)
+            flows.born(new.origin, n)
+        keys = self.space.keys
+        for agent, k in zip(agents, new.industry.tolist(), strict=True):
+            self.ledger.record_entry(keys[k], quarter, agent, new.origin)
+        return agents
 
-    def _enter_market(self, firm: Firm, new: Founding) -> None:
+    def _enter_market(self, rows: np.ndarray, new: Foundings) -> None:
+        """Entry shares sized for each new firm's workers, then one renormalisation."""
         f, market = self.firms, self.market
         assert market is not None, "firms are founded after set-up only once there is a market"
-        share = new.share
-        if share is None:
-            size = max(new.employment, self.params.entrepreneurs.new_firm_size)
-            others = float(f.share[f.industry == new.industry].sum())
-            share = market.entry_share(new.industry, size, new.productivity, others)
-        f.share[firm.row] = share
+        if new.share is not None:
+            f.share[rows] = new.share
+        else:
+            size = np.maximum(new.employment, self.params.entrepreneurs.new_firm_size)
+            held = f.by_industry(f.share, self.space.size)  # the new rows hold 0 yet
+            for row, k, workers, prod in zip(
+                rows.tolist(), new.industry.tolist(), size.tolist(), new.productivity.tolist(),
+                strict=True,
+            ):  # fmt: skip
+                share = market.entry_share(k, workers, prod, float(held[k]))
+                f.share[row] = share
+                held[k] += share
         market.renormalise(f)
 
     def close(self, rows: np.ndarray, flows: QuarterFlows) -> None:
@@ -160,10 +180,3 @@ class Demography:
             self.market.renormalise(f)
         self.totals.deaths += len(rows)
         flows.deaths += len(rows)
-
-    def _place(self, near: tuple[int, int], rng: np.random.Generator) -> tuple[int, int]:
-        w, h = self.grid.dimensions
-        spread = self.params.firms.placement_spread
-        x = int(np.clip(round(near[0] + spread * rng.standard_normal()), 0, w - 1))
-        y = int(np.clip(round(near[1] + spread * rng.standard_normal()), 0, h - 1))
-        return x, y

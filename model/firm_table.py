@@ -21,7 +21,6 @@ if TYPE_CHECKING:
 ORIGINS = ("initial", "spinoff", "startup")
 
 SCALAR_FIELDS: dict[str, type] = {
-    "serial": np.int64,  # running number, never reused
     "uid": np.uint64,  # stable identity from the lineage (parent, birth quarter, slot)
     "parent": np.uint64,  # uid of the parent firm or founding entrepreneur (0: initial)
     "origin": np.int64,  # index into ORIGINS
@@ -65,7 +64,6 @@ class FirmTable:
         n_capabilities: C, the length of each firm's proficiency vector.
     """
 
-    serial: np.ndarray
     uid: np.ndarray
     parent: np.ndarray
     origin: np.ndarray
@@ -95,7 +93,6 @@ class FirmTable:
         self._columns: dict[str, np.ndarray] = {}
         self._allocate(INITIAL_CAPACITY)
         self.agents: list[Firm] = []
-        self.next_serial = 0
 
     def __len__(self) -> int:
         return self._n

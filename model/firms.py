@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from model.demography import Foundings
 from model.firm_table import FirmTable
-from model.spillovers import knowledge_level
+from model.spillovers import knowledge_levels
 from scenarios.schema import FirmParams
 
 if TYPE_CHECKING:
@@ -197,12 +198,17 @@ class Firms(FirmTable):
         if len(self) < 2:
             return
         rel = np.log(self.productivity / space.productivity[self.industry])
-        args = (self.x, self.y, self.industry, rel, space.relatedness, p.spillover_radius)
-        kw = {"cluster_bonus": p.cluster_bonus, "sharpness": p.spillover_sharpness}
-        level, reach = knowledge_level(*args, shape=grid, **kw)
+        everyone = np.ones(len(self), dtype=bool)
+        members = self.member.any()
+        seen = knowledge_levels(
+            self.x, self.y, self.industry, rel, space.relatedness, p.spillover_radius,
+            p.cluster_bonus, [everyone, self.member] if members else [everyone], grid,
+            p.spillover_sharpness,
+        )  # fmt: skip
+        level, reach = seen[0]
         pull = np.maximum(level - rel, 0.0) * reach / (1.0 + reach)
-        if self.member.any():
-            level_m, reach_m = knowledge_level(*args, among=self.member, shape=grid, **kw)
+        if members:
+            level_m, reach_m = seen[1]
             bonus = association_spillover * self.member
             pull = pull + bonus * np.maximum(level_m - rel, 0.0) * reach_m / (1.0 + reach_m)
         strength = p.imitation_rate * 2.0 * trust
@@ -241,6 +247,58 @@ class Firms(FirmTable):
         p = self.params
         chosen = (self.profit > 0) & (u < p.spinoff_probability)
         return np.flatnonzero(chosen & (self.employment >= p.spinoff_min_parent))
+
+    def spin_offs(
+        self,
+        parents: np.ndarray,
+        u: np.ndarray,
+        prospects: np.ndarray,
+        space: IndustrySpace,
+        wage: float,
+        entry_share: float,
+    ) -> Foundings:
+        """Regional branching: each parent founds a firm in a related industry (or its own).
+
+        The new industry is drawn with weight relatedness² x ``prospects`` (what
+        entrepreneurs can see, with demand growth and pioneer risk); the parent's own
+        industry always has weight at least 1. The spin-off takes ``entry_share`` of the
+        parent's workers (at least one, at most ``spinoff_max_share`` of them), equity for
+        ``initial_equity`` quarters of their wages, the parent's know-how, and
+        ``spinoff_productivity`` of its relative productivity. The parents lose the workers
+        and the equity.
+
+        Args:
+            parents: rows of the spinning-off firms (``spinoff_parents``).
+            u: per parent, one uniform of its ``spinoffs`` draws (chooses the industry).
+            prospects: K, attractiveness of each industry to a spin-off this quarter.
+            space: the industry space.
+            wage: the regional wage.
+            entry_share: ``market.entry_share``, the share of the parent's workers taken.
+        """
+        p, k = self.params, self.industry[parents]
+        weights = space.relatedness[k] ** 2 * prospects[None, :]
+        rows = np.arange(len(parents))
+        weights[rows, k] = np.maximum(weights[rows, k], 1.0)
+        cumulative = np.cumsum(weights, axis=1)
+        pick = (cumulative < (u * cumulative[:, -1])[:, None]).sum(axis=1)
+        target = np.minimum(pick, space.size - 1)
+        jobs = self.employment[parents]
+        workers = np.clip(entry_share * jobs, 1.0, p.spinoff_max_share * jobs)
+        equity = p.initial_equity * wage * space.wage_level[target] * workers
+        self.employment[parents] -= workers
+        self.equity[parents] -= equity
+        rel_prod = self.productivity[parents] / space.productivity[k]
+        return Foundings(
+            origin="spinoff",
+            industry=target,
+            near=np.stack([self.x[parents], self.y[parents]], axis=1),
+            employment=workers,
+            productivity=p.spinoff_productivity * rel_prod * space.productivity[target],
+            proficiency=self.proficiency[parents].copy(),
+            equity=equity,
+            parent=self.uid[parents],
+            slot=np.ones(len(parents), dtype=np.int64),
+        )
 
     def failing(self) -> np.ndarray:
         """Rows of firms that exit: negative equity for too long, or (almost) no workers."""

@@ -10,7 +10,7 @@ from mesa.discrete_space import OrthogonalMooreGrid
 
 from agents.firm import Firm
 from model.blas import pin_blas_threads
-from model.demography import Demography, Founding
+from model.demography import Demography, Foundings
 from model.discovery import DiscoveryLedger
 from model.entrepreneurship import Entrepreneurship
 from model.events import EventManager
@@ -65,7 +65,7 @@ class RegionModel(Model):
         self.ledger = DiscoveryLedger()
         self.demography = Demography(
             self, scenario, self.space, self.firms, self.grid, self.district_map,
-            self.ledger, self.labour, self.totals,
+            self.ledger, self.labour, self.totals, self.streams,
         )  # fmt: skip
         initial_firms(self, self.streams.get("setup", 0))
         self.initial_firm_count = len(self.firms)
@@ -79,10 +79,14 @@ class RegionModel(Model):
             self, region.institutions, self.space, scenario.institutions,
             self.culture.coordination, districts, self.grid, self.record,
         )  # fmt: skip
-        self.entrepreneurship = Entrepreneurship(self)
         self.policy = PolicyMaker(
             scenario.policy, scenario.national, self.space, self.institutions, self.market,
             self.record, self.firms,
+        )  # fmt: skip
+        self.entrepreneurship = Entrepreneurship(
+            self, scenario.entrepreneurs, self.culture.entrepreneurial_culture, self.space,
+            self.streams, self.labour, self.firms, self.institutions, self.market,
+            self.ledger, self.policy, self.demography, self.district_xy,
         )  # fmt: skip
         self.events = EventManager(self)
         self.observer = Observer(self.space, self.district_names)
@@ -98,43 +102,47 @@ class RegionModel(Model):
         self.policy.review(q, f)  # retarget industries at review dates
         self.policy.spend(f, flows.spending, self.home_district)  # this quarter's money
         self.market.update_demand(q, self.wage_bill, self.streams.get("demand", q))
-        f.compete(self.market, q, self.firm_draws()[:, 1:], self.wage_ratio())
+        f.compete(self.market, q, self.draws("firms", 3)[:, 1:], self.wage_ratio())
         made = f.produce(self.market, self.wages(), self.fixed_cost, self.policy.pay_subsidies)
         flows.output, flows.output_workers = made.output, made.workers
         hired = f.adjust_employment(self.labour, space, self.institutions.entrant_fit())
         flows.hires, flows.separations = hired.hires, hired.separations
-        flows.innovations = f.innovate(self.streams.uniform_by_serial("innovation", q, f.serial, 2))
+        flows.innovations = f.innovate(self.draws("innovation", 2))
         f.imitate(space, self.culture.trust, self.params.institutions.association_spillover,
                   self.grid.dimensions)  # fmt: skip
         f.learn(space.requires)
         self.serve_firms(q)  # requests for weakest capabilities, services, focus
-        self.entrepreneurship.step(flows)  # nascent, search, experiment, succeed or fail
+        self.entrepreneurship.step(q, flows)  # nascent, search, experiment, succeed or fail
         self.diversify_or_exit(q)  # spin-offs of profitable firms, exits of failing ones
         self.labour.age()  # skill decay, turnover, entrants, migration
         self.labour.update_wage(self.productivity_index())
         self.indicators, self.flows = self.observe(), QuarterFlows()  # and the next quarter
 
-    def firm_draws(self) -> np.ndarray:
-        """Each firm's three ``firms`` uniforms of this quarter (spin-off, demand shock)."""
-        return self.streams.uniform_by_serial("firms", self.quarter, self.firms.serial, k=3)
+    def draws(self, stream: str, k: int) -> np.ndarray:
+        """Each firm's ``k`` uniforms of ``stream`` this quarter, keyed by the firm's uid.
+
+        The ``firms`` stream gives three: column 0 decides a spin-off, columns 1-2 the
+        firm's demand shock.
+        """
+        return self.streams.uniform(stream, self.quarter, self.firms.uid, k)
 
     def serve_firms(self, quarter: int) -> None:
         """Firms request help where they are weakest; the institutions serve them."""
         f, inst = self.firms, self.institutions
         f.request_services(self.space.requires, self.params.institutions.request_threshold)
-        tie = self.streams.uniform_by_serial("institutions", quarter, f.serial)[:, 0]
+        tie = self.draws("institutions", 1)[:, 0]
         inst.serve(f, quarter, tie, self.market.frontier(quarter), self.present())
 
     def diversify_or_exit(self, quarter: int) -> None:
         """Profitable firms may spin off; firms with negative equity for too long exit."""
         f = self.firms
-        # column 0 of the firm's draws of this quarter (columns 1-2 were its demand shock);
-        # firms founded since compete() get theirs from the same serial-indexed table
-        parents = [f.agents[i] for i in f.spinoff_parents(self.firm_draws()[:, 0])]
-        prospects = self.spinoff_prospects() if parents else None
-        for firm in parents:
-            firm.spin_off(prospects, self.streams.get("spinoffs", quarter, firm.serial))
-        self.remove_firms(self.firms.failing())
+        parents = f.spinoff_parents(self.draws("firms", 3)[:, 0])
+        if len(parents):
+            u = self.streams.uniform("spinoffs", quarter, f.uid[parents], 1)[:, 0]
+            new = f.spin_offs(parents, u, self.spinoff_prospects(), self.space,
+                              self.labour.wage, self.params.market.entry_share)  # fmt: skip
+            self.demography.found(new, quarter, self.flows)
+        self.remove_firms(f.failing())
 
     def spinoff_prospects(self) -> np.ndarray:
         """K, how attractive each industry is to a spin-off this quarter.
@@ -174,17 +182,24 @@ class RegionModel(Model):
         proficiency: np.ndarray,
         equity: float,
         origin: str,
-        rng: np.random.Generator,
         share: float | None = None,
         parent: int = 0,
         slot: int = 0,
     ) -> Firm:
-        """Found a firm this quarter (``model.demography.Demography.found``; same arguments)."""
-        new = Founding(
-            industry, near, employment, productivity, proficiency, equity, origin, parent,
-            slot, share,
-        )  # fmt: skip
-        return self.demography.found(new, self.quarter, self.flows, rng)
+        """Found one firm this quarter (``model.demography.Demography.found``)."""
+        new = Foundings(
+            origin=origin,
+            industry=np.array([industry]),
+            near=np.array([near], dtype=float),
+            employment=np.array([employment], dtype=float),
+            productivity=np.array([productivity], dtype=float),
+            proficiency=np.asarray(proficiency, dtype=float)[None, :],
+            equity=np.array([equity], dtype=float),
+            parent=np.array([parent], dtype=np.uint64),
+            slot=np.array([slot]),
+            share=None if share is None else np.array([share], dtype=float),
+        )
+        return self.demography.found(new, self.quarter, self.flows)[0]
 
     def remove_firms(self, rows: np.ndarray) -> None:
         """Firms leave this quarter (``model.demography.Demography.close``)."""

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from model.demography import Foundings
 from model.market import Market
 
 if TYPE_CHECKING:
@@ -34,6 +35,7 @@ def initial_firms(model: RegionModel, rng: np.random.Generator) -> None:
     mean_productivity = float((emp * sp.productivity).sum() / max(emp.sum(), 1.0))
     sp.wage_level = sp.productivity / mean_productivity
     wage = model.params.labour.wage
+    batches = []
     for ind in region.industries:
         if ind.employment <= 0:
             continue
@@ -55,26 +57,27 @@ def initial_firms(model: RegionModel, rng: np.random.Generator) -> None:
         prod = np.maximum(prod, p.breakeven_margin * breakeven)
         low, high = p.initial_proficiency_low, p.initial_proficiency_high
         prof = rng.uniform(low, high, size=(n, len(sp.capabilities))) * sp.requires[k]
-        for i in range(n):
-            cx, cy = model.district_xy[homes[i]]
-            firm = model.create_firm(
-                industry=k,
-                near=(
-                    round(cx + p.cluster_spread * rng.standard_normal()),
-                    round(cy + p.cluster_spread * rng.standard_normal()),
-                ),
-                employment=float(sizes[i]),
-                productivity=float(prod[i]),
-                proficiency=prof[i],
-                equity=p.initial_equity * wage * sp.wage_level[k] * float(sizes[i]),
-                origin="initial",
-                rng=rng,
-                slot=len(model.firms),
-            )
-            # the firm's own R&D intensity is drawn in create_firm; it must break even with it
-            rd = model.firms.rd[firm.row]
-            own = breakeven[i] * (1.0 - p.rd_intensity) / (1.0 - rd)
-            model.firms.productivity[firm.row] = max(prod[i], p.breakeven_margin * own)
+        near = model.district_xy[homes] + p.cluster_spread * rng.standard_normal((n, 2))
+        batches.append((np.full(n, k), np.round(near), sizes, prod, prof, breakeven))
+    industry, near, sizes, prod, prof, breakeven = (
+        np.concatenate([b[j] for b in batches]) for j in range(6)
+    )
+    founded = Foundings(
+        origin="initial",
+        industry=industry,
+        near=near,
+        employment=sizes,
+        productivity=prod,
+        proficiency=prof,
+        equity=p.initial_equity * wage * sp.wage_level[industry] * sizes,
+        parent=np.zeros(len(industry), dtype=np.uint64),
+        slot=np.arange(len(industry)),
+    )
+    model.demography.found(founded, 0, model.flows)
+    # each firm's own R&D intensity is drawn when it is founded; it must break even with it
+    f = model.firms
+    own = breakeven * (1.0 - p.rd_intensity) / (1.0 - f.rd)
+    f.productivity = np.maximum(prod, p.breakeven_margin * own)
     # the unemployed: what the labour force leaves over, by the district's industry mix
     f = model.firms
     employed = f.by_district_industry(f.employment, model.n_districts, sp.size)

@@ -58,36 +58,64 @@ def knowledge_level(
         (level, reach): ``level`` as L_i above (own contribution excluded; equal to the
         firm's own r where it sees nobody) and ``reach`` = Σ_j w_ij.
     """
-    n, k = len(x), relatedness.shape[0]
+    source = np.ones(len(x), dtype=bool) if among is None else among
+    (level, reach), = knowledge_levels(
+        x, y, industry, rel_productivity, relatedness, radius, cluster_bonus, [source],
+        shape, sharpness,
+    )  # fmt: skip
+    return level, reach
+
+
+def knowledge_levels(
+    x: np.ndarray,
+    y: np.ndarray,
+    industry: np.ndarray,
+    rel_productivity: np.ndarray,
+    relatedness: np.ndarray,
+    radius: float,
+    cluster_bonus: float,
+    sources: list[np.ndarray],
+    shape: tuple[int, int] | None = None,
+    sharpness: float = 4.0,
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """``knowledge_level`` for several source masks at once (e.g. all firms and members).
+
+    The fields are summed per (cell, industry, mask), spread over the grid by the distance
+    kernel along each axis, then weighted in industry space (relatedness plus the cluster
+    bonus on the diagonal) and read at each firm's own cell and industry: the cost is
+    O(cells x K²) for the field plus O(firms), whatever the number of firms.
+
+    Returns:
+        One ``(level, reach)`` per mask, in order.
+    """
+    n, k, m = len(x), relatedness.shape[0], len(sources)
     width, height = shape if shape is not None else (int(x.max()) + 1, int(y.max()) + 1)
-    source = np.ones(n, dtype=bool) if among is None else among
     # shift by the maximum so exp() cannot overflow; undone in the log below
     shift = float(rel_productivity.max()) if n else 0.0
-    heat = np.exp(sharpness * (rel_productivity - shift)) * source
-    idx = (x * height + y) * k + industry
-    size = width * height * k
+    heat = np.exp(sharpness * (rel_productivity - shift))
+    channels = np.stack([c for s in sources for c in (heat * s, s.astype(float))], axis=1)
+    cell = (x * height + y) * k + industry
     sums = np.stack(
-        [
-            np.bincount(idx, weights=heat, minlength=size),
-            np.bincount(idx, weights=source.astype(float), minlength=size),
-        ],
-        axis=-1,
-    ).reshape(width, height, k * 2)
+        [np.bincount(cell, weights=c, minlength=width * height * k) for c in channels.T], axis=-1
+    )  # (width * height * k, 2m)
     kx, ky = axis_kernel(width, radius), axis_kernel(height, radius)
-    field = np.tensordot(kx, sums, axes=(1, 0))  # along x
-    field = np.einsum("cd,adm->acm", ky, field, optimize=True)  # along y
-    at_firm = field[x, y].reshape(n, k, 2)
-    weights = relatedness[industry] * (
-        1.0 + cluster_bonus * (np.arange(k)[None, :] == industry[:, None])
-    )
+    field = (kx @ sums.reshape(width, -1)).reshape(width, height, k * 2 * m)  # along x
+    field = ky @ field  # along y (the kernel is symmetric)
+    # industry space: what a firm of industry i sees = sum_j weight(i, j) field_j
+    weights = relatedness + cluster_bonus * np.eye(k)
+    field = field.reshape(width, height, k, 2 * m).transpose(0, 1, 3, 2)
+    seen_by = field @ weights.T  # (width, height, 2m, k)
+    at_firm = seen_by[x, y, :, industry]  # (n, 2m)
     self_w = 1.0 + cluster_bonus  # relatedness with itself is 1
-    num = (weights * at_firm[:, :, 0]).sum(axis=1) - self_w * heat
-    reach = (weights * at_firm[:, :, 1]).sum(axis=1) - self_w * source
-    reach = np.maximum(reach, 0.0)
-    seen = (reach > 1e-9) & (num > 0)
-    level = np.where(
-        seen,
-        np.log(np.maximum(num, 1e-300) / np.maximum(reach, 1e-12)) / sharpness + shift,
-        rel_productivity,
-    )
-    return level, reach
+    out = []
+    for j in range(m):
+        num = at_firm[:, 2 * j] - self_w * channels[:, 2 * j]
+        reach = np.maximum(at_firm[:, 2 * j + 1] - self_w * channels[:, 2 * j + 1], 0.0)
+        seen = (reach > 1e-9) & (num > 0)
+        level = np.where(
+            seen,
+            np.log(np.maximum(num, 1e-300) / np.maximum(reach, 1e-12)) / sharpness + shift,
+            rel_productivity,
+        )
+        out.append((level, reach))
+    return out

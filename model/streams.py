@@ -15,6 +15,7 @@ uid's draws depend on nothing else, so they survive any divergence of the two ru
 from __future__ import annotations
 
 import numpy as np
+from scipy.special import ndtri
 
 STREAMS = (
     "setup",
@@ -30,6 +31,7 @@ STREAMS = (
     "spinoffs",
     "placement",
     "grid",
+    "experiments",
 )  # append new streams at the end: a stream's position is part of its seed
 
 _M0 = np.uint64(0xD2511F53)
@@ -93,6 +95,11 @@ def lineage_id(parent: np.ndarray | int, quarter: np.ndarray | int, slot: np.nda
     return np.where(uid == 0, np.uint64(1), uid)
 
 
+def normal_from_uniform(u: np.ndarray) -> np.ndarray:
+    """Standard normal deviates from uniforms in [0, 1) (inverse of the normal CDF)."""
+    return ndtri(np.clip(u, 2.0**-53, 1.0 - 2.0**-53))
+
+
 class Streams:
     """Generators keyed by (seed, stream, quarter), and draws keyed by agent identity."""
 
@@ -143,19 +150,6 @@ class Streams:
         u = np.stack([a, b], axis=1).reshape(n, 2 * blocks) / float(1 << 53)
         return u[:, :k]
 
-    def uniform_by_serial(
-        self, name: str, step: int, serials: np.ndarray, k: int = 1
-    ) -> np.ndarray:
-        """Uniform draws in [0, 1) indexed by agent serial number (a table per quarter).
-
-        Args:
-            name: stream name.
-            step: model step.
-            serials: integer serial numbers of the agents (any order).
-            k: draws per agent.
-        """
-        if len(serials) == 0:
-            return np.zeros((0, k))
-        gen = self.get(name, step)
-        table = gen.random((int(serials.max()) + 1, k))
-        return table[serials]
+    def normal(self, name: str, quarter: int, ids: np.ndarray, k: int = 1) -> np.ndarray:
+        """Standard normal draws keyed by agent identity (the inverse normal of ``uniform``)."""
+        return normal_from_uniform(self.uniform(name, quarter, ids, k))
