@@ -1,5 +1,26 @@
-"""Running scenarios: single runs, result files, the command line."""
+"""Running scenarios: single runs, result files, the command line.
 
-from experiments.run import RunResult, run, save_result, summary_table
+Names are imported on first use, so that ``mesoscape --help`` and ``mesoscape list`` start
+without loading the model and its libraries.
+"""
 
-__all__ = ["RunResult", "run", "save_result", "summary_table"]
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+#: public name -> module that defines it
+_EXPORTS = {
+    "RunResult": "experiments.run",
+    "run": "experiments.run",
+    "save_result": "experiments.run",
+    "summary_table": "experiments.run",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        return getattr(importlib.import_module(_EXPORTS[name]), name)
+    raise AttributeError(f"module 'experiments' has no attribute {name!r}")

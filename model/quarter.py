@@ -9,6 +9,10 @@ counts since the start (the invariant firm count = start + births - deaths uses 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from model.firms import Hiring, Production
 
 #: the policy instruments, in the order reports list them (DESIGN §2.6)
 INSTRUMENTS = (
@@ -65,6 +69,12 @@ class QuarterFlows(Births):
     experiments_failed: int = 0
     startup_discoveries: int = 0  # discoveries by successful experiments
     spending: dict[str, float] = field(default_factory=no_spending)
+
+    def produced(self, made: Production, hired: Hiring, innovations: int) -> None:
+        """Record what the firms produced, who changed jobs and how many innovations."""
+        self.output, self.output_workers = made.output, made.workers
+        self.hires, self.separations = hired.hires, hired.separations
+        self.innovations = innovations
 
     @property
     def policy_spending(self) -> float:

@@ -104,13 +104,10 @@ class RegionModel(Model):
         self.market.update_demand(q, self.wage_bill, self.streams.get("demand", q))
         f.compete(self.market, q, self.draws("firms", 3)[:, 1:], self.wage_ratio())
         made = f.produce(self.market, self.wages(), self.fixed_cost, self.policy.pay_subsidies)
-        flows.output, flows.output_workers = made.output, made.workers
         hired = f.adjust_employment(self.labour, space, self.institutions.entrant_fit())
-        flows.hires, flows.separations = hired.hires, hired.separations
-        flows.innovations = f.innovate(self.draws("innovation", 2))
-        f.imitate(space, self.culture.trust, self.params.institutions.association_spillover,
-                  self.grid.dimensions)  # fmt: skip
-        f.learn(space.requires)
+        flows.produced(made, hired, innovations=f.innovate(self.draws("innovation", 2)))
+        f.imitate(space, self.culture.trust, self.association_spillover, self.grid.dimensions)
+        f.learn(space.requires)  # learning by doing, depreciation
         self.serve_firms(q)  # requests for weakest capabilities, services, focus
         self.entrepreneurship.step(q, flows)  # nascent, search, experiment, succeed or fail
         self.diversify_or_exit(q)  # spin-offs of profitable firms, exits of failing ones
@@ -216,6 +213,11 @@ class RegionModel(Model):
     def home_district(self) -> str:
         """The district with the largest labour force (where new associations are founded)."""
         return self.district_names[int(np.argmax(self.labour.labour_force))]
+
+    @property
+    def association_spillover(self) -> float:
+        """Extra weight of spillovers among business-association members."""
+        return self.params.institutions.association_spillover
 
     @property
     def fixed_cost(self) -> float:
