@@ -87,7 +87,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     try:
         report = validate(
             region=args.region,
-            replications=args.replications or DEFAULT_REPLICATIONS,
+            replications=DEFAULT_REPLICATIONS if args.replications is None else args.replications,
             steps=args.steps,
             out=out,
             workers=args.workers,

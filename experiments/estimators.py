@@ -325,7 +325,7 @@ def job_losses(shocked: pd.DataFrame, base: pd.DataFrame, direct: Sequence[str])
         ).fillna(0.0)
 
     s, b = sums(shocked), sums(base)
-    joined = b.join(s, lsuffix="_base", rsuffix="_shock", how="inner")
+    joined = b.add_suffix("_base").join(s.add_suffix("_shock"), how="inner")
     return pd.DataFrame(
         {
             "step": joined.index.to_numpy(),
