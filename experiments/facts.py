@@ -346,8 +346,8 @@ def fact_regional_shock(
 
     groups = list(losses)
     window = [g[(g["step"] >= lo) & (g["step"] <= hi)] for g in groups]
-    total = _mean([float(x["total"].mean()) if len(x) else None for x in window])
-    direct = _mean([float(x["direct"].mean()) if len(x) else None for x in window])
+    total = [float(x["total"].mean()) if len(x) else None for x in window]
+    direct = [float(x["direct"].mean()) if len(x) else None for x in window]
     return FactResult(
         key="regional_shock",
         title="Regional shock: a local multiplier on lost jobs",
@@ -363,8 +363,8 @@ def fact_regional_shock(
                 "> 1 (losses spill over to other local firms)",
                 Band(1.0, None, True),
             ),
-            _measure_mean("direct jobs lost (mean per quarter)", [direct], "reported", None),
-            _measure_mean("total jobs lost (mean per quarter)", [total], "reported", None),
+            _measure_mean("direct jobs lost (mean per quarter)", direct, "reported", None),
+            _measure_mean("total jobs lost (mean per quarter)", total, "reported", None),
         ),
         n=len(groups),
         notes=(

@@ -260,6 +260,10 @@ def test_job_losses_and_the_multiplier():
     assert losses.loc[losses["step"] == 50, "total"].item() == pytest.approx(600)
     result = facts.fact_regional_shock([losses, losses], onset=20)
     assert result.passed and result.measures[0].value == pytest.approx(1.5)
+    bigger = est.job_losses(_economy(1000.0 - 2 * cut, 3000.0 - cut), base, ["engines"])
+    result = facts.fact_regional_shock([losses, bigger], onset=20)
+    assert result.measures[1].value == pytest.approx(600.0)  # mean over seeds of the direct loss
+    assert result.measures[1].interval == pytest.approx((400.0, 800.0))
     absorbed = _economy(1000.0 - cut, 3000.0 + 0.5 * cut)  # other industries hire the workers
     result = facts.fact_regional_shock([est.job_losses(absorbed, base, ["engines"])], onset=20)
     assert result.measures[0].value == pytest.approx(0.5) and not result.passed
