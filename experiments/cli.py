@@ -75,6 +75,44 @@ def cmd_run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_validate(args: argparse.Namespace) -> int:
+    """Run a region's scenarios with replications and write the stylized-facts report.
+
+    Exit code 0 if every required fact passes, 1 if one fails (the report is written
+    either way), 2 for bad input.
+    """
+    from experiments.validate import DEFAULT_REPLICATIONS, ValidationInputError, validate
+
+    out = Path(args.out) if args.out else Path("results") / f"validate-{args.region}"
+    try:
+        report = validate(
+            region=args.region,
+            replications=DEFAULT_REPLICATIONS if args.replications is None else args.replications,
+            steps=args.steps,
+            out=out,
+            workers=args.workers,
+            progress=sys.stderr.isatty(),
+        )
+    except ValidationInputError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_INPUT
+    except OSError as exc:
+        print(f"{out}: --out: cannot write the report there ({exc.strerror})", file=sys.stderr)
+        return EXIT_INPUT
+    for fact in report.facts:
+        required = "" if fact.key in report.required else " (not required)"
+        values = "; ".join(
+            f"{m.name} = {'n/a' if m.value is None else f'{m.value:.3g}'}" for m in fact.measures
+        )
+        print(f"{fact.verdict}  {fact.title}{required}: {values}")
+    verdict = "PASS" if report.passed else "FAIL"
+    print(
+        f"\n{verdict}: {report.region}, {len(report.seeds)} replications x {report.steps} quarters"
+    )
+    print(f"Report written to {out}/ (report.md, report.html, report.json)")
+    return EXIT_OK if report.passed else EXIT_FAIL
+
+
 def cmd_app(args: argparse.Namespace) -> int:
     """Serve the browser app on localhost (no telemetry, all assets local)."""
     env = dict(os.environ, **APP_ENV)
@@ -132,6 +170,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--out", default=None, help="folder for the results")
     p.set_defaults(func=cmd_run)
+    p = sub.add_parser("validate", help="check the stylized facts; write a report")
+    p.add_argument("--region", default="heartland", help="heartland, agrifood or mining")
+    p.add_argument(
+        "--replications", type=_positive_int, default=None, help="seeds 1..N (default 10)"
+    )
+    p.add_argument(
+        "--steps", type=_positive_int, default=None, help="quarters (default: the scenarios')"
+    )
+    p.add_argument("--out", default=None, help="folder for the report")
+    p.add_argument("--workers", type=_positive_int, default=None, help="worker processes")
+    p.set_defaults(func=cmd_validate)
     p = sub.add_parser("app", help="serve the browser app")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=_port, default=8765)
