@@ -27,12 +27,12 @@ PANEL_COLUMNS = ("quarter", "firm", "industry", "district", "employment", "value
 def _snapshot(model: RegionModel) -> dict[str, np.ndarray]:
     """The living firms of ``model`` now: id, industry and district index, size, output, birth.
 
-    ``firm`` must identify the same firm in every quarter of a run (today the firm's
-    serial number, never reused).
+    ``firm`` identifies the same firm in every quarter of a run: its stable lineage ``uid``
+    (``model.streams.lineage_id``), never reused.
     """
     f = model.firms
     return {
-        "firm": np.asarray(f.serial, dtype=np.int64).copy(),
+        "firm": np.asarray(f.uid, dtype=np.uint64).copy(),
         "industry": np.asarray(f.industry, dtype=np.int64).copy(),
         "district": np.asarray(f.district, dtype=np.int64).copy(),
         "employment": np.asarray(f.employment, dtype=float).copy(),

@@ -186,7 +186,7 @@ class Observer:
         add("competencies", step=quarter, capability=sp.capabilities, workers=held)
         dm = f.by_district_industry(f.employment, len(self.district_names), sp.size)
         presence = metrics.binarize_rca(dm)
-        eci, _ = metrics.eci_reflections(presence)
+        eci, _ = metrics.eci(presence)
         add(
             "districts",
             step=quarter,
