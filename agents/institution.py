@@ -269,5 +269,11 @@ class DevelopmentAgency(Institution):
 
 INSTITUTION_TYPES: dict[str, type[Institution]] = {
     cls.kind: cls
-    for cls in (TrainingInstitute, TechnologyCentre, BusinessAssociation, DevelopmentAgency, University)
+    for cls in (
+        TrainingInstitute,
+        TechnologyCentre,
+        BusinessAssociation,
+        DevelopmentAgency,
+        University,
+    )
 }

@@ -1,68 +1,234 @@
-"""Speed of a Mesoscape run, side by side with Mesa's own example models in the same process.
+"""Speed and scale of Mesoscape, side by side with Mesa's own example models.
 
-Run: ``uv run python benchmarks/bench_speed.py [--repeats 3]``. Prints a table of wall time
-per run and per agent-step (median of the repeats). Nothing here is asserted: speed is
-measured and reported, never tested.
+Run: ``uv run python benchmarks/bench_speed.py [--repeats 3] [--json FILE]``. One command
+measures, and prints as a table and as JSON (``--json``, default
+``benchmarks/results/speed.json``):
+
+* the default scenario (``baseline``, 120 quarters): wall and CPU time of a run and CPU µs
+  per agent-step (agents = Mesa agents alive, summed over steps), the median of the repeats;
+* Mesa's ``BoltzmannWealth`` (10,000 agents) and ``Schelling`` (100 x 100) from the
+  installed Mesa, measured the same way in the same process, and the throughput ratios;
+* a scale series: the heartland region with firms, employment and labour force multiplied
+  to about 10k, 30k and 100k firms, each in its own process (so its peak memory is its
+  own): set-up time, CPU time per quarter, peak resident memory, and the fitted exponent of
+  time per quarter against firms;
+* sweep throughput: runs per minute of a 40-quarter scenario on 1 and 2 local workers
+  (``experiments.backends``).
+
+Nothing here is asserted: speed is measured and reported, never tested. BLAS is pinned to
+one thread, as wherever the model runs.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import platform
+import resource
 import statistics
+import subprocess
+import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 
-from mesa.examples import BoltzmannWealth, Schelling
-from mesa.examples.basic.boltzmann_wealth_model.model import BoltzmannScenario
-from mesa.examples.basic.schelling.model import SchellingScenario
+import numpy as np
+from threadpoolctl import threadpool_limits
 
-from model import RegionModel
-from scenarios import load_scenario
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 
 STEPS = 120
+SCALES = (10_000, 30_000, 100_000)
+SCALE_STEPS = 5
 
 
-def time_run(build: Callable[[], object], steps: int) -> tuple[float, float]:
-    """Wall time of ``steps`` steps of a freshly built model, and its mean agent count."""
+def time_steps(build: Callable[[], object], steps: int) -> dict[str, float]:
+    """Wall and CPU time of ``steps`` steps of a freshly built model, and its agent-steps."""
     model = build()
     agents = 0
-    start = time.perf_counter()
+    wall, cpu = time.perf_counter(), time.process_time()
     for _ in range(steps):
         model.step()
         agents += len(model.agents)
-    return time.perf_counter() - start, agents / steps
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    return {
+        "wall_s": wall,
+        "cpu_s": cpu,
+        "agent_steps": agents,
+        "us_per_agent_step": cpu / agents * 1e6,
+    }
 
 
-def cases() -> dict[str, Callable[[], object]]:
-    """The models measured: ours on each built-in region, and Mesa's references."""
-    found: dict[str, Callable[[], object]] = {}
-    for name in ("baseline", "agrifood_baseline", "mining_phaseout", "decline_bottom_up"):
-        scenario = load_scenario(name)
-        found[f"mesoscape {name}"] = lambda s=scenario: RegionModel(s, seed=1)
-    found["mesa BoltzmannWealth (n=2500)"] = lambda: BoltzmannWealth(
-        BoltzmannScenario(n=2500, width=50, height=50, rng=1)
+def median_of(runs: list[dict[str, float]]) -> dict[str, float]:
+    """The median of each measure over repeated runs."""
+    return {key: statistics.median(r[key] for r in runs) for key in runs[0]}
+
+
+def reference_cases() -> dict[str, Callable[[], object]]:
+    """Our default scenario and Mesa's reference models."""
+    from mesa.examples import BoltzmannWealth, Schelling
+    from mesa.examples.basic.boltzmann_wealth_model.model import BoltzmannScenario
+    from mesa.examples.basic.schelling.model import SchellingScenario
+
+    from model import RegionModel
+    from scenarios import load_scenario
+
+    baseline = load_scenario("baseline")
+    return {
+        "mesoscape baseline": lambda: RegionModel(baseline, seed=1),
+        "mesa BoltzmannWealth (10k agents)": lambda: BoltzmannWealth(
+            BoltzmannScenario(n=10_000, width=100, height=100, rng=1)
+        ),
+        "mesa Schelling (100x100)": lambda: Schelling(
+            SchellingScenario(width=100, height=100, rng=1)
+        ),
+    }
+
+
+def scaled_scenario(firms: int):
+    """Heartland with firms, employment and labour force multiplied to about ``firms``.
+
+    Each industry is split evenly over the districts (an industry may be listed once per
+    district), so that no single entry exceeds the schema's bounds.
+    """
+    from scenarios import load_scenario, with_params
+
+    base = load_scenario("baseline")
+    region = base.region
+    start = sum(i.firms for i in region.industries)
+    factor = firms / start
+    n_d = len(region.districts)
+    industries = []
+    for ind in region.industries:
+        for d in region.districts:
+            industries.append(
+                {
+                    "key": ind.key,
+                    "employment": round(ind.employment * factor / n_d),
+                    "firms": max(1, round(ind.firms * factor / n_d)),
+                    "district": d.name,
+                }
+            )
+    districts = [
+        {**d.model_dump(), "labour_force": round(d.labour_force * factor)} for d in region.districts
+    ]
+    return with_params(
+        base, {"region.industries": industries, "region.districts": districts, "steps": 20}
     )
-    found["mesa Schelling (50x50)"] = lambda: Schelling(
-        SchellingScenario(width=50, height=50, rng=1)
-    )
+
+
+def measure_scale(firms: int) -> dict[str, float]:
+    """Set-up time, CPU per quarter and peak memory of one scaled region (in this process)."""
+    from model import RegionModel
+
+    scenario = scaled_scenario(firms)
+    cpu = time.process_time()
+    model = RegionModel(scenario, seed=1)
+    setup = time.process_time() - cpu
+    n = len(model.firms)
+    cpu = time.process_time()
+    for _ in range(SCALE_STEPS):
+        model.step()
+    per_step = (time.process_time() - cpu) / SCALE_STEPS
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB -> MiB
+    return {"firms": n, "setup_s": setup, "s_per_quarter": per_step, "peak_mib": peak}
+
+
+def scale_series() -> list[dict[str, float]]:
+    """``measure_scale`` for every size, each in a fresh process."""
+    out = []
+    for firms in SCALES:
+        code = (
+            "import json, sys; sys.path.insert(0, %r); "
+            "from benchmarks.bench_speed import measure_scale, pin; pin(); "
+            "print(json.dumps(measure_scale(%d)))" % (str(ROOT), firms)
+        )
+        done = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+        )
+        out.append(json.loads(done.stdout.strip().splitlines()[-1]))
+    return out
+
+
+def growth_exponent(series: list[dict[str, float]]) -> float:
+    """Least-squares slope of log(time per quarter) against log(firms)."""
+    x = np.log([s["firms"] for s in series])
+    y = np.log([s["s_per_quarter"] for s in series])
+    return float(np.polyfit(x, y, 1)[0])
+
+
+def _short_run(seed: int) -> float:
+    from experiments.run import run
+    from scenarios import load_scenario
+
+    return float(run(load_scenario("baseline"), seed=seed, steps=40).series["employment"].iloc[-1])
+
+
+def sweep_throughput(runs: int = 8) -> dict[str, float]:
+    """Runs per minute of a 40-quarter scenario on 1 and 2 local worker processes."""
+    from experiments.backends import executor, run_all
+
+    found = {}
+    for workers in (1, 2):
+        start = time.perf_counter()
+        with executor(workers) as ex:
+            results = list(run_all(ex, _short_run, [(s,) for s in range(1, runs + 1)]))
+        assert all(error is None for _, _, error in results)
+        found[f"runs_per_minute_{workers}_workers"] = runs / (time.perf_counter() - start) * 60
     return found
 
 
-def main(argv: list[str] | None = None) -> None:
-    """Measure every case and print the table."""
-    parser = argparse.ArgumentParser(description=__doc__)
+def pin() -> None:
+    """One BLAS thread, as wherever the model runs."""
+    threadpool_limits(limits=1)
+
+
+def main(argv: list[str] | None = None) -> dict:
+    """Measure everything, print the table, write the JSON."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--steps", type=int, default=STEPS)
+    parser.add_argument("--json", default=str(ROOT / "benchmarks" / "results" / "speed.json"))
+    parser.add_argument("--skip-scale", action="store_true", help="leave out the scale series")
     args = parser.parse_args(argv)
-    print(f"python {platform.python_version()} on {platform.machine()}, {args.steps} steps")
-    print(f"{'model':<36} {'s / run':>9} {'agents':>8} {'µs / agent-step':>16}")
-    for label, build in cases().items():
-        runs = [time_run(build, args.steps) for _ in range(args.repeats)]
-        wall = statistics.median(r[0] for r in runs)
-        agents = runs[0][1]
-        per = wall / (agents * args.steps) * 1e6
-        print(f"{label:<36} {wall:>9.2f} {agents:>8.0f} {per:>16.1f}")
+    pin()
+    machine = f"python {platform.python_version()} on {platform.machine()}, {os.cpu_count()} cores"
+    print(machine)
+    refs = {}
+    for label, build in reference_cases().items():
+        steps = STEPS if label.startswith("mesoscape") else 30
+        refs[label] = median_of([time_steps(build, steps) for _ in range(args.repeats)])
+    ours = refs["mesoscape baseline"]["us_per_agent_step"]
+    print(f"\n{'model':<36} {'wall s':>8} {'CPU s':>8} {'µs/agent-step':>14} {'ours faster':>12}")
+    for label, r in refs.items():
+        ratio = r["us_per_agent_step"] / ours
+        print(
+            f"{label:<36} {r['wall_s']:>8.3f} {r['cpu_s']:>8.3f} "
+            f"{r['us_per_agent_step']:>14.2f} {ratio:>11.1f}x"
+        )
+    report: dict = {"machine": machine, "reference": refs}
+    if not args.skip_scale:
+        series = scale_series()
+        report["scale"] = series
+        report["scale_exponent"] = growth_exponent(series)
+        print(f"\n{'firms':>8} {'set-up s':>9} {'s/quarter':>10} {'peak MiB':>9}")
+        for s in series:
+            print(
+                f"{s['firms']:>8,} {s['setup_s']:>9.2f} {s['s_per_quarter']:>10.3f} "
+                f"{s['peak_mib']:>9.0f}"
+            )
+        print(f"time per quarter grows as firms^{report['scale_exponent']:.2f}")
+    report["sweep"] = sweep_throughput()
+    print(
+        "\nsweep of 40-quarter runs: "
+        + ", ".join(f"{v:.1f} {k.replace('_', ' ')}" for k, v in report["sweep"].items())
+    )
+    path = Path(args.json)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    print(f"\nwritten {path}")
+    return report
 
 
 if __name__ == "__main__":

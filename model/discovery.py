@@ -114,9 +114,7 @@ class DiscoveryLedger:
         """
         jobs: dict[int, float] = {}
         if model is not None:
-            jobs = dict(
-                zip(model.firms.uid.tolist(), model.firms.employment.tolist(), strict=True)
-            )
+            jobs = dict(zip(model.firms.uid.tolist(), model.firms.employment.tolist(), strict=True))
         rows = []
         for d in self.entries.values():
             serials = [s for _, s, _ in d.followers]

@@ -303,16 +303,28 @@ class Entrepreneurship:
         for i in np.flatnonzero(searched).tolist():  # first come, first served
             ask = self.model.params.policy.grant_share * total[i]
             granted[i] = max(self.policy.take_grant(int(target[i]), ask), 0.0)
-        self.learn_coverage(target[searched], granted[searched] / np.maximum(total[searched], 1e-12))
+        self.learn_coverage(
+            target[searched], granted[searched] / np.maximum(total[searched], 1e-12)
+        )
         go = searched & ((granted > 0) | (new.savings + granted >= p.affordability * total))
         starters = []
         for i in np.flatnonzero(go).tolist():
             d, col, k = int(new.district[i]), int(new.column[i]), int(target[i])
             skill = self.labour.withdraw(d, col, 1.0)
             starters.append(
-                Entrepreneur(self.model, int(new.uid[i]), d, col, skill, float(new.savings[i]),
-                             k, float(fit[i, k]), float(o.cost[k]), float(granted[i]),
-                             p.experiment_quarters)  # fmt: skip
+                Entrepreneur(
+                    self.model,
+                    int(new.uid[i]),
+                    d,
+                    col,
+                    skill,
+                    float(new.savings[i]),
+                    k,
+                    float(fit[i, k]),
+                    float(o.cost[k]),
+                    float(granted[i]),
+                    p.experiment_quarters,
+                )  # fmt: skip
             )
             self.started_by_industry[k] += 1
         return starters

@@ -89,7 +89,9 @@ class Market:
         self.demand = self.base_demand * level * world
         ls = self.space.local_services
         self.demand[ls] = self.params.local_services_share * wage_bill * noise[ls] * shock[ls]
-        self.intermediate = intermediate_demand(self.space.io, self.local_sourcing, self.gross_output)
+        self.intermediate = intermediate_demand(
+            self.space.io, self.local_sourcing, self.gross_output
+        )
 
     def fitness(
         self, firms: FirmTable, t: int, wage_ratio: float = 1.0

@@ -40,7 +40,11 @@ def initial_firms(model: RegionModel, rng: np.random.Generator) -> None:
         if ind.employment <= 0:
             continue
         k = sp.index(ind.key)
-        n = ind.firms if ind.firms is not None else max(1, round(ind.employment / p.workers_per_firm))
+        n = (
+            ind.firms
+            if ind.firms is not None
+            else max(1, round(ind.employment / p.workers_per_firm))
+        )
         n = max(1, min(n, int(ind.employment)))
         sizes = np.exp(p.size_sigma * rng.standard_normal(n))
         sizes = np.maximum(sizes / sizes.sum() * ind.employment, p.min_size)

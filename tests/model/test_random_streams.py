@@ -95,7 +95,9 @@ def test_policy_lever_leaves_unrelated_draws_unchanged():
         a.step()
         b.step()
         assert np.array_equal(a.market.noise, b.market.noise)
-    assert a.entrepreneurship.started_by_industry.sum() != b.entrepreneurship.started_by_industry.sum()
+    assert (
+        a.entrepreneurship.started_by_industry.sum() != b.entrepreneurship.started_by_industry.sum()
+    )
 
 
 def birth_facts(model: RegionModel) -> dict[tuple, int]:
