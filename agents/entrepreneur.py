@@ -95,7 +95,7 @@ class Entrepreneur(mesa.Agent):
         return True
 
     def succeed(self) -> None:
-        """The experiment worked: the money left becomes the firm's equity (founded by the model)."""
+        """The experiment worked: the money left becomes the new firm's equity."""
         self.outcome = "succeeded"
         self.remove()
 

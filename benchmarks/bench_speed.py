@@ -141,9 +141,9 @@ def scale_series() -> list[dict[str, float]]:
     out = []
     for firms in SCALES:
         code = (
-            "import json, sys; sys.path.insert(0, %r); "
+            f"import json, sys; sys.path.insert(0, {str(ROOT)!r}); "
             "from benchmarks.bench_speed import measure_scale, pin; pin(); "
-            "print(json.dumps(measure_scale(%d)))" % (str(ROOT), firms)
+            f"print(json.dumps(measure_scale({firms})))"
         )
         done = subprocess.run(
             [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT

@@ -91,8 +91,8 @@ class IndustrySpace:
 
         Existing industries start at 1 and, if ``growth > 0``, grow logistically toward
         ``peak``. Emerging industries are 0 before birth, then start at ``emerging_start`` of
-        their peak and grow logistically. After ``decline_onset`` demand shrinks by ``decline_rate`` per
-        quarter.
+        their peak and grow logistically. After ``decline_onset`` demand shrinks by
+        ``decline_rate`` per quarter.
         """
         age = t - self.birth
         born = age >= 0
