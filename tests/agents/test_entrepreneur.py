@@ -672,6 +672,7 @@ def test_discovery_spillover_lowers_perceived_risk():
     assert e.outlook.risk[model.space.index("engine_components")] == 0.0
 
 
+@pytest.mark.slow
 def test_known_industries_attract_more_experiments():
     k_names = ["robotics", "medical_devices", "power_electronics", "food_processing"]
     plain = known = 0
