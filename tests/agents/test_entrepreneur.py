@@ -1,13 +1,20 @@
-"""Behaviour of nascent entrepreneurs and their experiments (DESIGN §2.4)."""
+"""Behaviour of nascent entrepreneurs and their experiments (DESIGN §2.4).
+
+The entrepreneurs are drawn, search and experiment as arrays in ``model.entrepreneurship``;
+``agents.entrepreneur.Entrepreneur`` holds one running experiment's state.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from agents.entrepreneur import Entrepreneur, success_probability
+import model.entrepreneurship as entrepreneurship
+from agents.entrepreneur import Entrepreneur
 from model import RegionModel
-from model.entrepreneurship import GRANT_MEMORY, MAX_SLOTS
+from model.entrepreneurship import ROOT, STARTUP_SLOT, Nascent, success_probability
+from model.quarter import QuarterFlows
+from model.streams import lineage_id
 from scenarios.schema import (
     Allocation,
     Culture,
@@ -18,7 +25,7 @@ from scenarios.schema import (
     PolicyParams,
     Scenario,
 )
-from tests.helpers import GrantPolicy, service_scenario, small_scenario
+from tests.helpers import service_scenario, small_scenario
 
 SEEDS = range(8)
 BATTERIES_BORN = EmergingIndustry(type="emerging_industry", step=5, industry="batteries")
@@ -36,20 +43,99 @@ def busy(region: dict | None = None, **overrides) -> Scenario:
     return small_scenario(region=region, **values)
 
 
+class Grants:
+    """A stand-in policy maker with only an experimentation fund.
+
+    Refills ``per_quarter`` of grant money each quarter (unspent money does not carry
+    over) and hands it out first come, first served. It isolates the entrepreneurs'
+    response to grant money from the real policy maker's targeting and allocation.
+    """
+
+    def __init__(self, per_quarter: float) -> None:
+        self.per_quarter = per_quarter
+        self.available = 0.0
+        self.granted = 0.0
+
+    def review(self, *_) -> None:
+        """Nothing to review."""
+
+    def spend(self, *_) -> None:
+        """Refill the fund for this quarter."""
+        self.available = self.per_quarter
+
+    def take_grant(self, industry: int, amount: float) -> float:
+        grant = min(amount, self.available)
+        self.available -= grant
+        self.granted += grant
+        return grant
+
+    def pay_subsidies(self, claims):
+        """No targeted support: pay the (zero) claims."""
+        return claims
+
+    def cut_budget(self, fraction: float) -> None:
+        self.per_quarter *= 1.0 - fraction
+
+    def set_national(self, on: bool, co_funding: float) -> None:
+        """No national programme."""
+
+
+def install_grants(model: RegionModel, per_quarter: float) -> Grants:
+    """Replace the model's policy maker (for the model and its entrepreneurs) by ``Grants``."""
+    grants = Grants(per_quarter)
+    model.policy = model.entrepreneurship.policy = grants  # type: ignore[assignment]
+    grants.spend()
+    return grants
+
+
 def run(scenario: Scenario, seed: int, steps: int, grants: float | None = None) -> RegionModel:
     model = RegionModel(scenario, seed=seed)
     if grants is not None:
-        model.policy = GrantPolicy(grants)
+        install_grants(model, grants)
     model.run_for(steps)
     return model
 
 
-def nascent(model: RegionModel, column: int, savings: float, district: int = 0) -> Entrepreneur:
-    """A hand-made entrepreneur from pool group (district, column), with no taste noise."""
-    taste = np.zeros(model.space.size)
-    skill = float(model.labour.skill[district, column])
-    draws = np.random.default_rng(0)
-    return Entrepreneur(model, -1, district, column, skill, savings, taste, draws)
+def started(model: RegionModel) -> int:
+    """Experiments started since the start."""
+    return int(model.entrepreneurship.started_by_industry.sum())
+
+
+def succeeded(model: RegionModel) -> int:
+    """Experiments that founded a firm since the start."""
+    return int(model.entrepreneurship.succeeded_by_industry.sum())
+
+
+MAX_TEST_SLOT = 99_999  # a slot the model does not draw in these tests
+
+
+def nascent(model: RegionModel, column: int, savings: float, district: int = 0) -> Nascent:
+    """One hand-made nascent entrepreneur from pool group (district, column), no taste noise."""
+    q = model.quarter
+    return Nascent(
+        uid=lineage_id(ROOT, q, np.array([MAX_TEST_SLOT])),
+        district=np.array([district]),
+        column=np.array([column]),
+        skill=np.array([float(model.labour.skill[district, column])]),
+        savings=np.array([float(savings)]),
+        taste=np.zeros((1, model.space.size)),
+    )
+
+
+def starter(model: RegionModel, column: int, savings: float, district: int = 0) -> Entrepreneur:
+    """A hand-made entrepreneur who searched and started (withdrawn from the pool)."""
+    out = model.entrepreneurship.start(nascent(model, column, savings, district))
+    assert len(out) == 1
+    return out[0]
+
+
+def always(monkeypatch, chance: float) -> None:
+    """Every experiment that ends succeeds with probability ``chance``."""
+    monkeypatch.setattr(
+        entrepreneurship,
+        "success_probability",
+        lambda params, fit, *_: np.full(np.shape(fit), chance),
+    )
 
 
 # --------------------------------------------------------------------------- accounting
@@ -58,7 +144,7 @@ def nascent(model: RegionModel, column: int, savings: float, district: int = 0) 
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_labour_is_conserved_with_entrepreneurs_counted_as_employed(seed):
     model = RegionModel(busy(), seed=seed)
-    model.policy = GrantPolicy(30.0)
+    install_grants(model, 30.0)
     seen_active = 0
     for _ in range(30):
         model.step()
@@ -71,39 +157,57 @@ def test_labour_is_conserved_with_entrepreneurs_counted_as_employed(seed):
     assert seen_active > 0
 
 
-def test_step_stats_add_up():
+def test_quarter_flows_add_up():
     model = run(busy(), seed=3, steps=40)
     e = model.entrepreneurship
     series = model.datacollector.get_model_vars_dataframe()
-    assert series["experiments_started"].sum() == e.totals["started"] > 0
-    assert series["experiments_succeeded"].sum() == e.totals["succeeded"] > 0
-    assert series["experiments_failed"].sum() == e.totals["failed"] > 0
+    n_started = series["experiments_started"].sum()
+    n_succeeded = series["experiments_succeeded"].sum()
+    n_failed = series["experiments_failed"].sum()
+    assert n_started == started(model) > 0
+    assert n_succeeded == succeeded(model) > 0
+    assert n_failed > 0
     # every started experiment has ended or is still running
-    assert e.totals["started"] == e.totals["succeeded"] + e.totals["failed"] + e.active
-    assert e.totals["succeeded"] == model.counters["startups"]
-    assert e.started_by_industry.sum() == e.totals["started"]
+    assert n_started == n_succeeded + n_failed + e.active
+    assert n_succeeded == model.totals.startups
+    assert series["entrepreneurs"].iloc[-1] == e.active
+    # after step() the current flows are the next quarter's fresh record
+    assert model.flows.experiments_started == 0
 
 
 def test_same_seed_same_entrepreneurs():
     a, b = run(busy(), seed=5, steps=30), run(busy(), seed=5, steps=30)
-    assert a.entrepreneurship.totals == b.entrepreneurship.totals
-    assert np.array_equal(
-        a.entrepreneurship.started_by_industry, b.entrepreneurship.started_by_industry
-    )
+    ea, eb = a.entrepreneurship, b.entrepreneurship
+    assert np.array_equal(ea.started_by_industry, eb.started_by_industry)
+    assert np.array_equal(ea.succeeded_by_industry, eb.succeeded_by_industry)
+    assert [x.uid for x in ea.entrepreneurs] == [x.uid for x in eb.entrepreneurs]
     assert a.ledger.to_frame().equals(b.ledger.to_frame())
+    assert a.datacollector.get_model_vars_dataframe().equals(
+        b.datacollector.get_model_vars_dataframe()
+    )
 
 
-def drawn_by_step(model: RegionModel) -> dict[int, tuple[int, dict[int, tuple]]]:
-    """Record, for each step run afterwards, N and the kept nascent entrepreneurs by slot:
-    ((district, column), savings, taste) as drawn, and the agent (for its target)."""
+def drawn_by_quarter(model: RegionModel) -> dict[int, tuple[int, dict[int, tuple]]]:
+    """Record, for each quarter run afterwards, N and the kept nascent entrepreneurs by slot:
+    ((district, column), savings, taste, target) as drawn and searched."""
     e = model.entrepreneurship
     draw = e.draw_nascent
     drawn: dict[int, tuple[int, dict[int, tuple]]] = {}
 
-    def spy(rng):
-        out = draw(rng)
-        kept = {x.serial % MAX_SLOTS: ((x.district, x.column), x.savings, x.taste, x) for x in out}
-        drawn[model.steps] = (e.slots, kept)
+    def spy(quarter):
+        out = draw(quarter)
+        slots = lineage_id(ROOT, quarter, np.arange(e.slots)).tolist()
+        target = e.values(e.capability_fit(out.column, out.skill), out.taste).argmax(axis=1)
+        kept = {
+            slots.index(int(out.uid[i])): (
+                (int(out.district[i]), int(out.column[i])),
+                float(out.savings[i]),
+                out.taste[i].copy(),
+                int(target[i]),
+            )
+            for i in range(len(out))
+        }
+        drawn[quarter] = (e.slots, kept)
         return out
 
     e.draw_nascent = spy
@@ -121,7 +225,7 @@ def test_a_different_nascent_count_does_not_redraw_the_others():
     runs = []
     for rate in (0.001, 0.00106):
         model = RegionModel(busy(entrepreneurs=EntrepreneurParams(base_rate=rate)), seed=2)
-        drawn = drawn_by_step(model)
+        drawn = drawn_by_quarter(model)
         model.run_for(30)
         runs.append(drawn)
     a, b = runs
@@ -133,11 +237,12 @@ def test_a_different_nascent_count_does_not_redraw_the_others():
     shared = sorted(i for i in kept_a if i < both)
     assert shared and shared == sorted(i for i in kept_b if i < both)
     for i in shared:
-        (group_a, savings_a, taste_a, x), (group_b, savings_b, taste_b, y) = kept_a[i], kept_b[i]
+        (group_a, savings_a, taste_a, target_a) = kept_a[i]
+        (group_b, savings_b, taste_b, target_b) = kept_b[i]
         assert group_a == group_b
         assert savings_a == savings_b
         assert np.array_equal(taste_a, taste_b)
-        assert x.target == y.target >= 0
+        assert target_a == target_b
     compared = 0  # later quarters: pools differ, but savings and tastes do not
     for t in a:
         for i in set(a[t][1]) & set(b[t][1]):
@@ -147,6 +252,32 @@ def test_a_different_nascent_count_does_not_redraw_the_others():
     assert compared > len(shared)
 
 
+def test_an_experiment_draws_the_same_whoever_else_experiments():
+    """Each quarter's cost and success draws are keyed by the entrepreneur's identity."""
+    paid = []
+    for company in (False, True):
+        model = RegionModel(busy(), seed=0)
+        model.step()
+        k = model.space.index("metal_fabrication")
+        e = model.entrepreneurship
+        running = [starter(model, k, savings=50.0)]
+        if company:  # somebody else, drawn earlier in the same quarter, runs first
+            other = model.entrepreneurship.start(
+                Nascent(
+                    uid=lineage_id(ROOT, model.quarter, np.array([7])),
+                    district=np.array([1]),
+                    column=np.array([k]),
+                    skill=np.array([0.5]),
+                    savings=np.array([50.0]),
+                    taste=np.zeros((1, model.space.size)),
+                )
+            )
+            running = other + running
+        e.experiment(running, model.quarter, QuarterFlows())
+        paid.append(running[-1].savings)
+    assert paid[0] == paid[1] < 50.0
+
+
 def test_draw_nascent_takes_at_most_the_unemployed_of_a_group(monkeypatch):
     model = RegionModel(busy(), seed=0)
     e, pool = model.entrepreneurship, model.labour
@@ -154,60 +285,61 @@ def test_draw_nascent_takes_at_most_the_unemployed_of_a_group(monkeypatch):
     pool.unemployed[1, 2] = 2.7
     pool.unemployed[0, -1] = 1.2
     monkeypatch.setattr(e, "expected_nascent", lambda: 40.0)
-    drawn = e.draw_nascent(model.streams.get("entrepreneurs", 0))
-    groups = [(x.district, x.column) for x in drawn]
+    drawn = e.draw_nascent(1)
+    groups = sorted(zip(drawn.district.tolist(), drawn.column.tolist(), strict=True))
     assert e.slots > 3
-    assert sorted(groups) == [(0, pool.unemployed.shape[1] - 1), (1, 2), (1, 2)]
-    assert e.nascent == 3
-    for x in drawn:
-        x.remove()
+    assert groups == [(0, pool.unemployed.shape[1] - 1), (1, 2), (1, 2)]
+    assert e.nascent == len(drawn) == 3
+    assert set(drawn.uid.tolist()) <= set(lineage_id(ROOT, 1, np.arange(e.slots)).tolist())
+    assert np.array_equal(drawn.skill, pool.skill[drawn.district, drawn.column])
 
 
 # --------------------------------------------------------------------------- who starts
 
 
 def test_nascent_rate_follows_base_rate_culture_and_unemployment():
-    model = RegionModel(busy(), seed=0)
+    model = RegionModel(busy(region={"culture": Culture(entrepreneurial_culture=1.5)}), seed=0)
     e = model.entrepreneurship
     p = model.params.entrepreneurs
     lf = model.labour.labour_force.sum()
     u = model.labour.unemployment_rate
-    assert e.expected_nascent() == pytest.approx(p.base_rate * lf * (1 + p.unemployment_push * u))
+    expected = p.base_rate * lf * (1 + p.unemployment_push * u) * 1.5
+    assert e.expected_nascent() == pytest.approx(expected)
     model.labour.unemployed *= 2.0
     model.labour.labour_force += model.labour.unemployed.sum() / 2.0
-    assert e.expected_nascent() > p.base_rate * lf * (1 + p.unemployment_push * u)
+    assert e.expected_nascent() > expected
 
 
 def test_no_entrepreneurial_culture_no_experiments():
     quiet = busy(region={"culture": Culture(entrepreneurial_culture=0.0)})
     keen = busy(region={"culture": Culture(entrepreneurial_culture=2.0)})
-    assert run(quiet, seed=0, steps=20).entrepreneurship.totals["started"] == 0
-    normal = run(busy(), seed=0, steps=20).entrepreneurship.totals["started"]
-    assert 0 < normal < run(keen, seed=0, steps=20).entrepreneurship.totals["started"]
+    assert started(run(quiet, seed=0, steps=20)) == 0
+    normal = started(run(busy(), seed=0, steps=20))
+    assert 0 < normal < started(run(keen, seed=0, steps=20))
 
 
 def test_entrepreneurs_only_enter_visible_industries(monkeypatch):
     model = RegionModel(busy(), seed=1)
     nothing = np.zeros(model.space.size, dtype=bool)
-    monkeypatch.setattr(model.institutions, "visible_industries", lambda: nothing)
+    monkeypatch.setattr(model.institutions, "visible_industries", lambda quarter, present: nothing)
     present = model.present().copy()
     model.run_for(30)
-    started = model.entrepreneurship.started_by_industry
-    assert started.sum() > 0
-    assert started[~present].sum() == 0
+    by_industry = model.entrepreneurship.started_by_industry
+    assert by_industry.sum() > 0
+    assert by_industry[~present].sum() == 0
 
 
 def test_no_startup_is_founded_before_its_industry_is_born(monkeypatch):
     """Experiments end in their Q-th quarter, t + Q - 1: only industries born by then are
     candidates, even for entrepreneurs who see an emerging industry early (foresight)."""
     founded: list[tuple[int, int, int]] = []  # (seed, quarter founded, industry)
-    found_firm = Entrepreneur.found_firm
+    found_firms = entrepreneurship.Entrepreneurship.found_firms
 
-    def spy(self, rng):
-        founded.append((seed, self.model.steps, self.target))
-        return found_firm(self, rng)
+    def spy(self, winners, quarter, flows):
+        founded.extend((seed, quarter, e.target) for e in winners)
+        return found_firms(self, winners, quarter, flows)
 
-    monkeypatch.setattr(Entrepreneur, "found_firm", spy)
+    monkeypatch.setattr(entrepreneurship.Entrepreneurship, "found_firms", spy)
     foresight = PolicyParams(budget=20.0, allocation=Allocation(foresight=1.0))
     scenario = service_scenario(
         entrepreneurs=EntrepreneurParams(base_rate=0.002), policy=foresight, steps=16
@@ -222,31 +354,49 @@ def test_no_startup_is_founded_before_its_industry_is_born(monkeypatch):
         early += int(model.entrepreneurship.started_by_industry[k])
         model.run_for(16 - born + 1)
         birth = model.space.birth
-        assert all(step >= birth[kk] for s, step, kk in founded if s == seed)
+        assert all(q >= birth[kk] for s, q, kk in founded if s == seed)
     assert early > 0
     assert any(kk == k for _, _, kk in founded)
 
 
 def test_entrants_know_what_they_were_taught():
     model = RegionModel(service_scenario(), seed=0)
-    o = model.entrepreneurship.outlook
-    assert np.array_equal(o.entrant_fit, model.entrant_fit())
-    assert np.array_equal(o.taught, model.institutions.taught_profile())
-    entrant = nascent(model, model.space.size, savings=1.0)
-    assert entrant.is_entrant
-    assert np.array_equal(entrant.profile(), model.institutions.taught_profile())
+    model.step()
+    e, inst, sp = model.entrepreneurship, model.institutions, model.space
+    o = e.outlook
+    assert np.array_equal(o.entrant_fit, inst.entrant_fit())
+    assert np.array_equal(o.taught, inst.taught_profile())
+    assert o.taught.max() > 0
+    fit = e.capability_fit(np.array([sp.size, 1]), np.array([0.9, 0.9]))
+    assert np.array_equal(fit[0], inst.entrant_fit())  # an entrant's fit: what was taught
+    assert np.array_equal(fit[1], 0.9 * sp.relatedness[1])  # a worker's: their industry's
+    # an entrant's start-up knows what they were taught (at least what the experiment taught)
+    k = sp.index("electronics")
+    entrant = Entrepreneur(model, 12345, 0, sp.size, 0.9, 5.0, k, 0.5, 1.0, 0.0, 1)
+    flows = QuarterFlows()
+    e.found_firms([entrant], model.quarter, flows)
+    row = int(np.flatnonzero(model.firms.uid == lineage_id(12345, model.quarter, STARTUP_SLOT))[0])
+    learned = model.params.entrepreneurs.experiment_learning
+    expected = np.where(sp.requires[k] > 0, np.maximum(o.taught, learned), o.taught)
+    assert np.allclose(model.firms.proficiency[row], expected)
+    assert flows.startups == 1
 
 
 def test_search_prefers_fit_and_can_decline():
     model = RegionModel(busy(), seed=0)
-    model.entrepreneurship.outlook = model.entrepreneurship.compute_outlook()
+    model.step()
+    e = model.entrepreneurship
     k = model.space.index("engine_components")
-    e = nascent(model, k, savings=10.0)
-    assert e.search()
-    assert e.target == k  # no taste noise: own industry fits best
-    e.skill = 0.0
-    model.entrepreneurship.outlook.margin[:] = -1.0
-    assert not e.search()  # nothing worth starting
+    one = nascent(model, k, savings=10.0)
+    v = e.values(e.capability_fit(one.column, one.skill), one.taste)
+    assert int(v.argmax()) == k  # no taste noise: own industry fits best
+    assert [x.target for x in e.start(one)] == [k]
+    one = nascent(model, k, savings=10.0)
+    one.skill[:] = 0.0
+    e.outlook.margin[:] = -1.0
+    unemployed = model.labour.unemployed.copy()
+    assert e.start(one) == []  # nothing worth starting
+    assert np.array_equal(model.labour.unemployed, unemployed)  # stays in the pool
 
 
 # --------------------------------------------------------------------------- money
@@ -254,29 +404,80 @@ def test_search_prefers_fit_and_can_decline():
 
 def test_grant_makes_unaffordable_experiment_possible():
     model = RegionModel(busy(), seed=0)
+    model.step()
+    e = model.entrepreneurship
     k = model.space.index("engine_components")
-    poor = nascent(model, k, savings=0.0)
-    assert poor.search()
-    assert not poor.fund()
-    model.policy = GrantPolicy(100.0)
-    model.policy.spend()
-    poor = nascent(model, k, savings=0.0)
-    poor.search()
-    assert poor.fund()
+    assert e.start(nascent(model, k, savings=0.0)) == []  # searched, but cannot afford it
+    install_grants(model, 100.0)
+    poor = starter(model, k, savings=0.0)
     share = model.params.policy.grant_share
-    assert poor.granted == pytest.approx(share * poor.expected_cost())
+    assert poor.granted == pytest.approx(share * poor.expected_cost)
+    assert poor.granted > 0
+    assert poor.grant == poor.granted  # nothing spent yet
+
+
+def test_grants_are_first_come_first_served():
+    model = RegionModel(busy(), seed=0)
+    model.step()
+    e = model.entrepreneurship
+    k = model.space.index("engine_components")
+    grants = install_grants(model, 1.0)
+    two = nascent(model, k, savings=100.0)
+    two = Nascent(
+        uid=lineage_id(ROOT, model.quarter, np.array([5, 6])),
+        district=np.repeat(two.district, 2),
+        column=np.repeat(two.column, 2),
+        skill=np.repeat(two.skill, 2),
+        savings=np.repeat(two.savings, 2),
+        taste=np.repeat(two.taste, 2, axis=0),
+    )
+    first, second = e.start(two)
+    assert first.granted == pytest.approx(1.0)
+    assert second.granted == 0.0
+    assert grants.available == pytest.approx(0.0)
+
+
+def test_an_experiment_pays_from_the_grant_first():
+    model = RegionModel(busy(), seed=0)
+    e = Entrepreneur(model, 1, 0, 1, 0.5, 10.0, 1, 0.5, 2.0, 3.0, 2)
+    assert e.pay(2.0) and e.grant == pytest.approx(1.0) and e.savings == pytest.approx(10.0)
+    assert e.pay(2.5) and e.grant == 0.0 and e.savings == pytest.approx(8.5)
+    assert e.quarters_left == 0 and not e.ran_out
+    assert e.equity == pytest.approx(8.5)
+    assert not e.pay(9.0) and e.ran_out and e.savings == 0.0
 
 
 def test_running_out_of_money_is_failure_and_returns_worker_to_pool():
     model = RegionModel(busy(), seed=0)
+    model.step()
+    e = model.entrepreneurship
     k = model.space.index("engine_components")
-    e = nascent(model, k, savings=1.0)
-    e.search()
-    e.start()
+    x = starter(model, k, savings=10.0)
+    x.savings = 0.1  # less than any quarter's cost (at least 1 - cost_spread of expected)
     before = model.labour.unemployed[0, k]
-    e.step(u_cost=0.5, u_success=0.0, rng=np.random.default_rng(0))
-    assert e.ran_out and e.outcome == "failed"
+    flows = QuarterFlows()
+    e.experiment([x], model.quarter, flows)
+    assert x.ran_out and x.outcome == "failed"
     assert model.labour.unemployed[0, k] == pytest.approx(before + 1.0)
+    assert flows.experiments_failed == 1 and flows.experiments_succeeded == 0
+    assert e.entrepreneurs == []
+
+
+def test_an_experiment_runs_its_quarters_then_ends(monkeypatch):
+    always(monkeypatch, 0.0)  # every experiment that ends fails
+    model = RegionModel(busy(), seed=0)
+    model.step()
+    e = model.entrepreneurship
+    x = starter(model, model.space.index("engine_components"), savings=100.0)
+    quarters = model.params.entrepreneurs.experiment_quarters
+    running = [x]
+    for q in range(quarters):
+        flows = QuarterFlows()
+        e.experiment(running, model.quarter + q, flows)
+        running = e.entrepreneurs
+        assert (x.outcome is None) == (q < quarters - 1)
+        assert flows.experiments_failed == (q == quarters - 1)
+    assert x.outcome == "failed" and not x.ran_out
 
 
 def test_experiment_cost_rises_with_complexity():
@@ -287,69 +488,137 @@ def test_experiment_cost_rises_with_complexity():
     assert o.cost[order[-1]] > o.cost[order[0]]
 
 
+TERMS = {  # argument: its coefficient (positive: raises the chance)
+    "fit": ("success_fit", 0.3),
+    "pool_fit": ("success_pool", 0.3),
+    "support": ("success_support", 1.0),
+    "growth": ("success_growth", 0.5),
+    "complexity": ("success_complexity", -0.5),
+    "risk": ("success_risk", -0.5),
+}
+
+
 def test_success_probability_moves_with_each_term():
-    base = dict(base=0.0, fit=0.5, pool_fit=0.3, support=0.0, growth=0.0, complexity=0.5, risk=0.0)
-    p0 = success_probability(**base)
+    params = EntrepreneurParams()
+    base = dict(fit=0.5, pool_fit=0.3, support=0.0, growth=0.0, complexity=0.5, risk=0.0)
+    p0 = success_probability(params, **base)
     assert 0.0 < p0 < 1.0
-    for key, delta in [
-        ("fit", 0.3),
-        ("pool_fit", 0.3),
-        ("support", 1.0),
-        ("growth", 0.5),
-        ("base", 1.0),
-    ]:
-        assert success_probability(**{**base, key: base[key] + delta}) > p0, key
-    for key, delta in [("complexity", 0.5), ("risk", 0.5)]:
-        assert success_probability(**{**base, key: base[key] + delta}) < p0, key
+    higher = params.model_copy(update={"success_base": params.success_base + 1.0})
+    assert success_probability(higher, **base) > p0
+    for key, (coefficient, delta) in TERMS.items():
+        moved = success_probability(params, **{**base, key: base[key] + abs(delta)})
+        assert (moved > p0) == (delta > 0) and moved != p0, key
+        off = params.model_copy(update={coefficient: 0.0})
+        assert success_probability(off, **{**base, key: base[key] + abs(delta)}) == pytest.approx(
+            success_probability(off, **base)
+        ), coefficient
 
 
-def test_grant_raises_success_probability():
+def test_success_probability_is_elementwise():
+    params = EntrepreneurParams()
+    fit = np.array([0.1, 0.5, 0.9])
+    risk = np.array([0.5, 0.0, 0.2])
+    together = success_probability(params, fit, 0.3, 0.0, 0.1, 0.4, risk)
+    one_by_one = [
+        success_probability(params, f, 0.3, 0.0, 0.1, 0.4, r)
+        for f, r in zip(fit, risk, strict=True)
+    ]
+    assert together.shape == (3,)
+    assert np.allclose(together, one_by_one)
+
+
+def test_grant_raises_success_probability(monkeypatch):
+    seen = []
+    real = entrepreneurship.success_probability
+
+    def spy(params, fit, pool_fit, support, growth, complexity, risk):
+        chance = real(params, fit, pool_fit, support, growth, complexity, risk)
+        seen.append((np.asarray(support).copy(), np.asarray(chance).copy()))
+        return chance
+
+    monkeypatch.setattr(entrepreneurship, "success_probability", spy)
     model = RegionModel(busy(), seed=0)
+    model.step()
+    e = model.entrepreneurship
     k = model.space.index("metal_fabrication")
-    alone = nascent(model, k, savings=20.0)
-    alone.search()
-    alone.fund()
-    model.policy = GrantPolicy(100.0)
-    model.policy.spend()
-    helped = nascent(model, k, savings=20.0)
-    helped.search()
-    helped.fund()
-    assert helped.support() > alone.support() == 0.0
-    assert helped.success_probability() > alone.success_probability()
+    alone = starter(model, k, savings=20.0)
+    install_grants(model, 100.0)
+    helped = starter(model, k, savings=20.0)
+    assert helped.granted > 0 == alone.granted
+    alone.quarters_left = helped.quarters_left = 1  # both end this quarter
+    e.experiment([alone, helped], model.quarter, QuarterFlows())
+    ((support, chance),) = seen
+    assert support[1] > support[0] == 0.0
+    assert chance[1] > chance[0]
 
 
-def test_success_founds_a_startup_with_the_entrepreneur_as_first_worker():
+def test_success_founds_a_startup_with_the_entrepreneur_as_first_worker(monkeypatch):
+    always(monkeypatch, 1.0)
     model = RegionModel(busy(), seed=0)
+    model.step()
+    e, f = model.entrepreneurship, model.firms
     k = model.space.index("metal_fabrication")
-    e = nascent(model, k, savings=20.0)
-    e.search()
-    e.fund()
-    e.start()
-    firms, employed = len(model.firms), model.firms.employment.sum()
-    assert e.resolve(u=0.0, rng=np.random.default_rng(1))
-    assert len(model.firms) == firms + 1
-    assert model.firms.employment.sum() == pytest.approx(employed + 1.0)
-    row = e.firm.row
-    assert model.firms.industry[row] == e.target
-    assert model.firms.equity[row] == pytest.approx(e.savings + e.grant)
-    assert model.firms.born[row] == model.steps
-    assert 0 < model.firms.productivity[row] <= model.entrepreneurship.outlook.frontier[e.target]
+    x = starter(model, k, savings=20.0)
+    x.quarters_left = 1
+    firms, employed, unemployed = len(f), f.employment.sum(), model.labour.unemployed.sum()
+    startups = model.totals.startups
+    flows = QuarterFlows()
+    e.experiment([x], model.quarter, flows)
+    assert x.outcome == "succeeded"
+    assert len(f) == firms + 1
+    assert f.employment.sum() == pytest.approx(employed + 1.0)
+    assert model.labour.unemployed.sum() == pytest.approx(unemployed)  # not back in the pool
+    uid = lineage_id(x.uid, model.quarter, STARTUP_SLOT)
+    (row,) = np.flatnonzero(f.uid == uid)
+    assert f.parent[row] == x.uid
+    assert f.industry[row] == k
+    assert f.equity[row] == pytest.approx(x.equity) and 0 < x.equity < 20.0  # what is left
+    assert f.born[row] == model.quarter
+    p, frontier = model.params.entrepreneurs, e.outlook.frontier[k]
+    productivity = frontier * (p.productivity_floor + (1 - p.productivity_floor) * x.fit)
+    assert f.productivity[row] == pytest.approx(productivity)
+    assert 0 < f.productivity[row] <= frontier
+    assert flows.experiments_succeeded == flows.startups == 1
+    assert model.totals.startups == startups + 1
+    assert e.succeeded_by_industry[k] == 1 and e.entrepreneurs == []
+
+
+def test_a_startup_in_a_new_industry_is_a_discovery_funded_by_its_grant(monkeypatch):
+    always(monkeypatch, 1.0)
+    model = RegionModel(busy(), seed=0)
+    model.step()
+    e, sp = model.entrepreneurship, model.space
+    k = sp.index("robotics")
+    assert not model.present()[k] and "robotics" not in model.ledger.known
+    pioneers = [
+        Entrepreneur(model, uid, 0, 1, 0.9, 5.0, k, 0.5, 1.0, granted, 1)
+        for uid, granted in ((101, 4.0), (102, 0.0))
+    ]
+    flows = QuarterFlows()
+    e.experiment(pioneers, model.quarter, flows)
+    found = model.ledger.entries["robotics"]
+    assert found.funding == "grant"
+    assert found.founder == int(lineage_id(101, model.quarter, STARTUP_SLOT))
+    assert [x.discovery for x in pioneers] == [True, False]
+    assert flows.startup_discoveries == 1 and flows.startups == 2
+    assert len(found.followers) == 1
 
 
 # --------------------------------------------------------------------------- policy and discovery
 
 
+@pytest.mark.slow
 def test_bigger_experimentation_budget_means_more_experiments_and_discoveries():
     totals = {}
     for budget in (0.0, 15.0, 60.0):
         policy = PolicyParams(budget=budget, allocation=Allocation(experimentation=1.0))
-        started = succeeded = discoveries = 0
+        n_started = n_succeeded = discoveries = 0
         for seed in SEEDS:
             model = run(busy(policy=policy), seed, steps=60)
-            started += model.entrepreneurship.totals["started"]
-            succeeded += model.entrepreneurship.totals["succeeded"]
+            n_started += started(model)
+            n_succeeded += succeeded(model)
             discoveries += model.ledger.discoveries
-        totals[budget] = (started, succeeded, discoveries)
+        totals[budget] = (n_started, n_succeeded, discoveries)
     for i in range(3):
         assert totals[0.0][i] < totals[15.0][i] < totals[60.0][i]
 
@@ -360,15 +629,21 @@ def test_a_known_fund_draws_entrepreneurs_into_pioneering():
     e = model.entrepreneurship
     k = model.space.index("robotics")
     assert e.outlook.coverage[k] == 0.0
-    e.learn_coverage([(k, 0.8), (k, 0.8)])
-    e.outlook = e.compute_outlook()
+    e.learn_coverage(np.array([k, k]), np.array([0.8, 0.8]))
+    e.outlook = e.compute_outlook(model.quarter)
     assert e.outlook.coverage[k] == pytest.approx(0.8)
     other = model.space.index("medical_devices")
-    assert e.outlook.coverage[other] == pytest.approx(GRANT_MEMORY * 0.8)  # the overall mean
+    memory = model.params.entrepreneurs.grant_memory
+    assert e.outlook.coverage[other] == pytest.approx(memory * 0.8)  # the overall mean
+    e.learn_coverage(np.array([k]), np.array([0.0]))  # smoothed with weight grant_memory
+    assert e.coverage[k] == pytest.approx(0.8 * (1 - memory))
+    e.coverage[k] = 0.8
     nobody = nascent(model, model.space.index("software"), savings=10.0)
-    before = nobody.values()[k]
+    fit = e.capability_fit(nobody.column, nobody.skill)
+    assert e.outlook.risk[k] > 0
+    before = e.values(fit, nobody.taste)[0, k]
     e.outlook.coverage[k] = 0.0
-    assert nobody.values()[k] < before
+    assert e.values(fit, nobody.taste)[0, k] < before
 
 
 @pytest.mark.slow
@@ -378,11 +653,11 @@ def test_experimentation_fund_starts_more_experiments_in_the_heartland():
     fund = load_scenario("experimentation_fund")
     fund = fund.model_copy(update={"steps": 30})
     none = fund.model_copy(update={"policy": fund.policy.model_copy(update={"budget": 0.0})})
-    started = {"fund": 0, "none": 0}
+    n = {"fund": 0, "none": 0}
     for seed in range(3):
         for name, scenario in (("fund", fund), ("none", none)):
-            started[name] += run(scenario, seed, steps=30).entrepreneurship.totals["started"]
-    assert started["fund"] > started["none"]
+            n[name] += started(run(scenario, seed, steps=30))
+    assert n["fund"] > n["none"]
 
 
 def test_discovery_spillover_lowers_perceived_risk():
@@ -391,12 +666,13 @@ def test_discovery_spillover_lowers_perceived_risk():
     k = model.space.index("robotics")
     assert e.outlook.risk[k] == pytest.approx(p.pioneer_risk)
     model.ledger.known.add("robotics")  # as after a discovery whose firm has since closed
-    assert e.compute_outlook().risk[k] == pytest.approx(
+    assert e.compute_outlook(model.quarter).risk[k] == pytest.approx(
         p.pioneer_risk * (1 - p.discovery_spillover)
     )
     assert e.outlook.risk[model.space.index("engine_components")] == 0.0
 
 
+@pytest.mark.slow
 def test_known_industries_attract_more_experiments():
     k_names = ["robotics", "medical_devices", "power_electronics", "food_processing"]
     plain = known = 0
@@ -412,29 +688,41 @@ def test_known_industries_attract_more_experiments():
     assert known > plain
 
 
+def followers(seed: int, blind: bool) -> tuple[int, int] | None:
+    """Experiments started in batteries in 40 quarters and the quarter batteries was
+    discovered (None if it was not); ``blind``: entrepreneurs go on seeing batteries'
+    pioneer risk after the discovery."""
+    model = RegionModel(busy(), seed=seed)
+    e = model.entrepreneurship
+    k = model.space.index("batteries")
+    if blind:
+        compute = e.compute_outlook
+
+        def unchanged(quarter):
+            o = compute(quarter)
+            o.risk[k] = model.params.entrepreneurs.pioneer_risk
+            return o
+
+        e.compute_outlook = unchanged
+    model.run_for(40)
+    found = model.ledger.entries.get("batteries")
+    return None if found is None else (int(e.started_by_industry[k]), found.step)
+
+
+@pytest.mark.slow
 def test_followers_enter_more_after_a_discovery_than_before():
-    before = after = quarters_before = quarters_after = 0
+    """A discovery lowers the risk others perceive, so more follow: paired with a run in
+    which entrepreneurs do not see it (identical until the discovery, common random
+    numbers), the discovery draws more experiments into its industry."""
+    seen = blind = paired = 0
     for seed in SEEDS:
-        model = RegionModel(busy(), seed=seed)
-        k = model.space.index("batteries")
-        per_step = []
-        for _ in range(45):
-            prev = int(model.entrepreneurship.started_by_industry[k])
-            model.step()
-            per_step.append(int(model.entrepreneurship.started_by_industry[k]) - prev)
-        found = model.ledger.entries.get("batteries")
-        if found is None:
+        a, b = followers(seed, blind=False), followers(seed, blind=True)
+        if a is None:
             continue
-        born = BATTERIES_BORN.step
-        window = found.step - born
-        if window <= 0:
-            continue
-        before += sum(per_step[born - 1 : found.step - 1])
-        after += sum(per_step[found.step : found.step + window])
-        quarters_before += window
-        quarters_after += min(window, 45 - found.step)
-    assert quarters_before > 0
-    assert after / quarters_after > before / quarters_before
+        assert b is not None and a[1] == b[1]  # same run until the discovery
+        seen, blind, paired = seen + a[0], blind + b[0], paired + 1
+    assert paired >= len(SEEDS) // 2
+    assert seen > 1.3 * blind
 
 
 CHANGES = {
@@ -448,6 +736,25 @@ CHANGES = {
     "discovery_spillover": 0.0,
     "success_base": -2.0,
     "new_firm_size": 30.0,
+    "weight_fit": 3.0,
+    "weight_growth": 0.0,
+    "weight_profit": 3.0,
+    "weight_risk": 0.0,
+    "reservation": 0.8,
+    "search_noise": 1.5,
+    "growth_horizon": 2,
+    "min_group": 60.0,
+    "grant_memory": 1.0,
+    "affordability": 2.0,
+    "cost_spread": 0.0,
+    "success_fit": -2.0,
+    "success_pool": -3.0,
+    "success_support": 5.0,
+    "success_growth": 5.0,
+    "success_complexity": -3.0,
+    "success_risk": 0.0,
+    "experiment_learning": 0.9,
+    "productivity_floor": 0.1,
 }
 
 
@@ -456,26 +763,33 @@ def test_every_entrepreneur_parameter_changes_the_outcome(name):
     assert set(CHANGES) == set(EntrepreneurParams.model_fields)
 
     # software's only firm closes at once: the region knows software but has none of it,
-    # which is where ``discovery_spillover`` acts
+    # which is where ``discovery_spillover`` acts; a small experimentation fund gives some
+    # applicants grants and others none (``grant_memory``, ``success_support``)
     industries = [
         i.model_copy(update={"firms": 1}) if i.key == "software" else i
         for i in small_scenario().region.industries
     ]
     closure = PlantClosure(type="plant_closure", step=1, industry="software")
+    fund = PolicyParams(budget=8.0, allocation=Allocation(experimentation=1.0))
 
     def outcome(params: EntrepreneurParams):
         scenario = busy(
             region={"industries": industries},
             entrepreneurs=params,
             events=[BATTERIES_BORN, closure],
+            policy=fund,
         )
         model = run(scenario, seed=4, steps=30)
-        e = model.entrepreneurship
+        e, f = model.entrepreneurship, model.firms
+        young = f.born > 0
         return (
-            e.totals,
             e.started_by_industry.tolist(),
+            e.succeeded_by_industry.tolist(),
             model.ledger.to_frame().to_dict("list"),
-            round(float(model.firms.employment[model.firms.born > 0].sum()), 6),
+            round(float(f.employment[young].sum()), 6),
+            round(float(f.productivity[young].sum()), 6),
+            round(float(f.proficiency[young].sum()), 6),
+            model.datacollector.get_model_vars_dataframe()["policy_spending"].round(6).tolist(),
         )
 
     base = busy().entrepreneurs
