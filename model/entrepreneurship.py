@@ -8,8 +8,8 @@ Once per quarter, after the institutions have served their clients:
        base_rate * labour_force * (1 + unemployment_push * u) * entrepreneurial_culture
 
    each drawn from a pool group (district, industry of last job ``j`` or new entrant) with
-   probability proportional to its unemployed (groups need ``min_group`` workers per
-   entrepreneur they give), with savings ``S ~ Exponential(mean savings)`` and a taste
+   probability proportional to its unemployed (a group keeps at least ``min_group``
+   workers for every further entrepreneur it gives), with savings ``S ~ Exponential(mean savings)`` and a taste
    ``e_k ~ N(0, 1)`` for each industry.
 3. **Search.** Capability fit with industry ``k``: ``fit_k = s * relatedness[j, k]`` (``s``
    the group's skill; new entrants: the fit of what they were taught). Expected value::
@@ -233,9 +233,9 @@ class Entrepreneurship:
     def draw_nascent(self, quarter: int) -> Nascent:
         """Draw this quarter's nascent entrepreneurs from the unemployed pool.
 
-        Slot i's group, savings and tastes come from its own identity's draws; a group
-        gives at most as many entrepreneurs as it holds ``min_group`` workers (later slots
-        drawn to an exhausted group are skipped).
+        Slot i's group, savings and tastes come from its own identity's draws; the r-th
+        slot drawn to a group (r = 0, 1, ...) is kept while the group holds at least
+        ``min_group + r`` unemployed (later slots drawn to an exhausted group are skipped).
         """
         p, pool, k = self.params, self.labour, self.space.size
         n = min(int(self.streams.get("entrepreneurs", quarter).poisson(self.expected_nascent())),
