@@ -8,9 +8,9 @@ Once per quarter, after the institutions have served their clients:
        base_rate * labour_force * (1 + unemployment_push * u) * entrepreneurial_culture
 
    each drawn from a pool group (district, industry of last job ``j`` or new entrant) with
-   probability proportional to its unemployed (a group keeps at least ``min_group``
-   workers for every further entrepreneur it gives), with savings ``S ~ Exponential(mean savings)`` and a taste
-   ``e_k ~ N(0, 1)`` for each industry.
+   probability proportional to its unemployed (the r-th drawn to a group, r = 0, 1, ...,
+   needs ``min_group + r`` unemployed there), with savings ``S ~ Exponential(mean
+   savings)`` and a taste ``e_k ~ N(0, 1)`` for each industry.
 3. **Search.** Capability fit with industry ``k``: ``fit_k = s * relatedness[j, k]`` (``s``
    the group's skill; new entrants: the fit of what they were taught). Expected value::
 
