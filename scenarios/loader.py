@@ -51,6 +51,7 @@ from scenarios.errors import (
     problems_from_validation_error,
     show_value,
 )
+from scenarios.limits import MAX_FILE_BYTES, MAX_GRID, MIN_GRID, slugify
 from scenarios.schema import Catalogue, Region, Scenario, region_catalogue_issues
 from scenarios.validation import CONSISTENCY_ERROR
 
@@ -71,9 +72,6 @@ CATALOGUE_FILE = DATA_DIR / "catalogue.toml"
 REGIONS_DIR = DATA_DIR / "regions"
 SCENARIOS_DIR = DATA_DIR / "scenarios"
 
-#: larger input files are refused (protects the app and the CLI from absurd input)
-MAX_FILE_BYTES = 5_000_000
-
 _OVERRIDE_KEYS = ("unemployment_rate", "local_sourcing", "culture")
 _SCENARIO_EXTRA_KEYS = ("region_overrides",)
 _MISSING: Any = object()
@@ -87,14 +85,30 @@ def _fail(file: str, field: str, message: str) -> ScenarioError:
     return ScenarioError.single(file, field, message)
 
 
-def _read_bytes(path: Path, display: str) -> bytes:
-    """Read a regular file of bounded size, or raise a ScenarioError naming it."""
+def _too_large(display: str, size: int | None = None) -> ScenarioError:
+    found = f" ({size:,} bytes)" if size is not None else ""
+    return _fail(
+        display,
+        WHOLE_FILE,
+        f"the file is too large{found}; allowed: at most {MAX_FILE_BYTES:,} bytes (1 MB)",
+    )
+
+
+def _read_bytes(path: Path, display: str, kind: str = "a .toml file") -> bytes:
+    """Read a regular file of bounded size, or raise a ScenarioError naming it.
+
+    The size is checked before anything is read, and the read itself is bounded (a file
+    that grows meanwhile is refused too).
+    """
     try:
         if not path.exists():
             raise _fail(display, WHOLE_FILE, "file not found")
         if not path.is_file():
-            kind = "a directory" if path.is_dir() else "not a regular file"
-            raise _fail(display, WHOLE_FILE, f"is {kind}; allowed: a .toml file")
+            what = "a directory" if path.is_dir() else "not a regular file"
+            raise _fail(display, WHOLE_FILE, f"is {what}; allowed: {kind}")
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise _too_large(display, size)
         with path.open("rb") as fh:
             data = fh.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
@@ -102,11 +116,7 @@ def _read_bytes(path: Path, display: str) -> bytes:
     except ValueError as exc:  # e.g. a NUL character in the path
         raise _fail(display, WHOLE_FILE, f"not a usable file name: {exc}") from None
     if len(data) > MAX_FILE_BYTES:
-        raise _fail(
-            display,
-            WHOLE_FILE,
-            f"the file is too large; allowed: at most {MAX_FILE_BYTES // 1_000_000} MB",
-        )
+        raise _too_large(display)
     return data
 
 
@@ -221,7 +231,8 @@ def _region_from_data(
     try:
         region = Region.model_validate(data)
     except ValidationError as exc:
-        raise ScenarioError(problems_from_validation_error(exc, display, Region, prefix)) from None
+        problems = problems_from_validation_error(exc, display, Region, prefix)
+        raise ScenarioError(_merge_grid(problems, data, prefix)) from None
     if catalogue is not None:
         issues = region_catalogue_issues(region, catalogue)
         if issues:
@@ -229,6 +240,27 @@ def _region_from_data(
                 Problem(display, format_path([*prefix, *loc]), msg) for loc, msg, _ in issues
             )
     return region
+
+
+def _merge_grid(
+    problems: list[Problem], data: object, prefix: tuple[str | int, ...]
+) -> list[Problem]:
+    """One line, not two, for a grid whose width and height are both out of range."""
+    if not isinstance(data, dict):
+        return problems
+    w, h = data.get("width"), data.get("height")
+    fields = {format_path([*prefix, "width"]), format_path([*prefix, "height"])}
+    hits = [p for p in problems if p.field in fields and "out of range" in p.message]
+    if len(hits) != 2 or not all(isinstance(v, int) for v in (w, h)):
+        return problems
+    merged = Problem(
+        hits[0].file,
+        ", ".join(sorted(fields, reverse=True)),
+        f"a grid of {show_value(w)} x {show_value(h)} cells is out of range; allowed: width "
+        f"and height {MIN_GRID} to {MAX_GRID} cells each",
+    )
+    at = problems.index(hits[0])
+    return [*problems[:at], merged, *(p for p in problems[at:] if p not in hits)]
 
 
 def load_region(name_or_path: PathLike, *, catalogue: Catalogue | None = None) -> Region:
@@ -250,7 +282,9 @@ def load_region(name_or_path: PathLike, *, catalogue: Catalogue | None = None) -
     data = _read_toml(path, display)
     if catalogue is None:
         catalogue = load_catalogue()
-    return _region_from_data(data, display, default_name=path.stem, catalogue=catalogue)
+    return _region_from_data(
+        data, display, default_name=slugify(path.stem, "region"), catalogue=catalogue
+    )
 
 
 def _ref_display(display: str, ref: str) -> str:
@@ -296,7 +330,9 @@ def _scenario_region(ref: object, display: str, base_dir: Path | None) -> Region
         return _region_from_data(ref, display, prefix=("region",))
     if isinstance(ref, str):
         path, ref_display = _resolve_reference(ref, "region", display, base_dir, names, REGIONS_DIR)
-        return _region_from_data(_read_toml(path, ref_display), ref_display, default_name=path.stem)
+        return _region_from_data(
+            _read_toml(path, ref_display), ref_display, default_name=slugify(path.stem, "region")
+        )
     raise _fail(display, "region", f"{show_value(ref)} has the wrong type; {allowed}")
 
 
@@ -445,7 +481,9 @@ def load_scenario(name_or_path: PathLike) -> Scenario:
     """
     path, display = _locate(name_or_path, "scenario", SCENARIOS_DIR)
     data = _read_toml(path, display)
-    return _scenario_from_data(data, display, base_dir=path.parent, default_name=path.stem)
+    return _scenario_from_data(
+        data, display, base_dir=path.parent, default_name=slugify(path.stem, "scenario")
+    )
 
 
 def parse_scenario(
@@ -466,8 +504,10 @@ def parse_scenario(
     Raises:
         ScenarioError: with one line per problem.
     """
-    if isinstance(text, bytes) and len(text) > MAX_FILE_BYTES:
-        raise _fail(file, WHOLE_FILE, f"too large; allowed: at most {MAX_FILE_BYTES} bytes")
+    if not isinstance(text, (str, bytes)):
+        raise TypeError(f"expected TOML text (str or bytes), got {type(text).__name__}")
+    if len(text) > MAX_FILE_BYTES:  # characters of a str: at least as many bytes
+        raise _too_large(file, len(text) if isinstance(text, bytes) else None)
     data = _parse_toml(text, file)
     base = Path(base_dir) if base_dir is not None else None
     return _scenario_from_data(data, file, base_dir=base)

@@ -61,7 +61,7 @@ def test_csv_with_firms_districts_semicolons_and_defaults(write):
         """\
         Industry;Employment;Firms;District
         agriculture;3000;150;West
-        food_processing;2500.4;;East
+        food_processing;2500.0;;East
         local_services;2000;160;
         """,
     )
@@ -118,7 +118,7 @@ def test_excel_bom_and_blank_lines(write):
         (
             "industry,employment\nmachinery,-3\n",
             [
-                "bad.csv: row 2, column employment: -3 is negative; allowed: a whole number of "
+                "bad.csv: row 2, column employment: '-3' is negative; allowed: a whole number of "
                 "workers, 0 or more"
             ],
         ),
@@ -145,8 +145,8 @@ def test_excel_bom_and_blank_lines(write):
             "industry,employment\nmachinery,10,5\n",
             ["bad.csv: row 2: 3 values but 2 columns; allowed: one value per column"],
         ),
-        ("", ["bad.csv: (file): the file is empty; allowed: a header line"]),
-        ("industry,employment\n", ["bad.csv: (file): no data rows; allowed: one row per industry"]),
+        ("", ["bad.csv: header: the file is empty; allowed: a header line"]),
+        ("industry,employment\n", ["bad.csv: rows: the file has no data rows; allowed: one row"]),
         (b"\xff\xfe,\x00", ["bad.csv: (file): not valid CSV: the file is not UTF-8 text"]),
         (
             "industry,employment\nmachinery,inf\n",

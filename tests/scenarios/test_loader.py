@@ -252,7 +252,7 @@ def test_problem_inside_referenced_region_names_that_file(write):
     scenario = write("scen.toml", GOOD.replace('"heartland"', '"tiny.toml"'))
     line = one_problem(scenario)
     region_file = Path(scenario).parent / "tiny.toml"
-    assert line == f"{region_file}: districts[0].x: -1 is out of range; allowed: 0 to 500"
+    assert line == f"{region_file}: districts[0].x: -1 is out of range; allowed: 0 to 199"
 
 
 def test_problems_everywhere_are_all_reported(write):
