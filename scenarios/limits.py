@@ -145,6 +145,8 @@ def unsafe_character(text: str, allow: str = "") -> str | None:
     Returns:
         The character, or None if the text is safe.
     """
+    if text.isprintable():  # the common case, fast: no character of those categories
+        return None
     for ch in text:
         if ch not in allow and unicodedata.category(ch) in _UNSAFE_CATEGORIES:
             return ch

@@ -35,6 +35,7 @@ Regions built from CSV are in :mod:`scenarios.region_csv`, changing and writing 
 
 from __future__ import annotations
 
+import copy
 import functools
 import os
 import tomllib
@@ -146,9 +147,18 @@ def _parse_toml(data: bytes | str, display: str) -> dict[str, Any]:
 
 
 def _read_toml(path: Path, display: str) -> dict[str, Any]:
+    if path.parent in (REGIONS_DIR, SCENARIOS_DIR) and path.stem in _builtin_names(path.parent):
+        return copy.deepcopy(_builtin_data(path, display))
     return _parse_toml(_read_bytes(path, display), display)
 
 
+@functools.cache
+def _builtin_data(path: Path, display: str) -> dict[str, Any]:
+    """A built-in file, parsed once (callers get a copy)."""
+    return _parse_toml(_read_bytes(path, display), display)
+
+
+@functools.cache
 def _builtin_names(directory: Path) -> list[str]:
     return sorted(p.stem for p in directory.glob("*.toml"))
 
@@ -184,6 +194,12 @@ def _builtin_catalogue_data() -> dict[str, Any]:
     return _read_toml(CATALOGUE_FILE, CATALOGUE_FILE.name)
 
 
+@functools.cache
+def _builtin_catalogue() -> Catalogue:
+    """The built-in catalogue, validated once (the object is frozen, so it can be shared)."""
+    return _catalogue_from_data(_builtin_catalogue_data(), CATALOGUE_FILE.name)
+
+
 def _catalogue_from_data(
     data: object, display: str, prefix: tuple[str | int, ...] = ()
 ) -> Catalogue:
@@ -209,7 +225,7 @@ def load_catalogue(path: PathLike | None = None) -> Catalogue:
         ScenarioError: the file is missing, unreadable, not TOML or not a valid catalogue.
     """
     if path is None:
-        return _catalogue_from_data(_builtin_catalogue_data(), CATALOGUE_FILE.name)
+        return _builtin_catalogue()
     display = os.fspath(path)
     return _catalogue_from_data(_read_toml(Path(path), display), display)
 

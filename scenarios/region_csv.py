@@ -194,7 +194,25 @@ def region_from_csv(
     region["name"] = name if name is not None else slugify(p.stem, "region")
     safe = unsafe_character(p.name) is None and len(p.name) <= MAX_LABEL
     region.setdefault("description", f"Region built from {p.name if safe else 'a CSV file'}")
-    return _region_from_data({**region, **defaults}, display, catalogue=catalogue)
+    try:
+        return _region_from_data({**region, **defaults}, display, catalogue=catalogue)
+    except ScenarioError as exc:
+        raise ScenarioError(_in_rows(exc.problems, [line for line, _ in rows])) from None
+
+
+_ENTRY_FIELD = re.compile(r"industries\[(\d+)\]\.(key|employment|firms|district)")
+
+
+def _in_rows(problems: list[Problem], lines: list[int]) -> list[Problem]:
+    """Problems of the region's industry entries, named by the CSV row and column."""
+    out = []
+    for p in problems:
+        m = _ENTRY_FIELD.fullmatch(p.field)
+        if m is not None and int(m.group(1)) < len(lines):
+            column = "industry" if m.group(2) == "key" else m.group(2)
+            p = Problem(p.file, f"row {lines[int(m.group(1))]}, column {column}", p.message)
+        out.append(p)
+    return out
 
 
 def _check_header(header: list[str], display: str) -> None:
