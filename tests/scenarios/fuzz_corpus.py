@@ -45,10 +45,20 @@ from scenarios.errors import (
 )
 from scenarios.events import stacked_demand_issues
 from scenarios.limits import (
+    MAX_CAPABILITIES,
     MAX_DESCRIPTION,
+    MAX_DISTRICTS,
+    MAX_EVENTS,
     MAX_FIRMS,
+    MAX_GRID,
+    MAX_INDUSTRIES,
+    MAX_INPUT_LINKS,
+    MAX_INSTITUTIONS,
     MAX_LABEL,
     MAX_LABOUR_FORCE,
+    MAX_REGION_INDUSTRIES,
+    MAX_STEPS,
+    MIN_GRID,
     SLUG,
     default_firm_count,
     unsafe_character,
@@ -577,7 +587,8 @@ def audit(obj: BaseModel, path: str = "") -> list[str]:
         elif isinstance(value, BaseModel):
             found += audit(value, where)
     if isinstance(obj, (Scenario, Region)) and not SLUG.fullmatch(obj.name):
-        found.append(f"{path or 'name'}: {obj.name!r} is not a slug")
+        found.append(f"{path or 'name'}: {obj.name[:40]!r} is not a slug")
+    found += [f"{path}: {what}" for what in _over_limits(obj)]
     if isinstance(obj, Region):
         firms = sum(default_firm_count(i.employment, i.firms) for i in obj.industries)
         labour = sum(d.labour_force for d in obj.districts)
@@ -590,6 +601,35 @@ def audit(obj: BaseModel, path: str = "") -> list[str]:
     if isinstance(obj, Catalogue):
         _AUDITED[id(obj)] = (obj, found)
     return found
+
+
+def _over_limits(obj: BaseModel) -> list[str]:
+    """The documented limits of scenarios.limits, checked on their own (not via the schema)."""
+    sizes: list[tuple[str, float, float]] = []  # (what, value, limit)
+    if isinstance(obj, Scenario):
+        sizes += [("steps", obj.steps, MAX_STEPS), ("events", len(obj.events), MAX_EVENTS)]
+        sizes += [("an event's step", max((e.step for e in obj.events), default=1), obj.steps)]
+    if isinstance(obj, Region):
+        sizes += [
+            ("width", obj.width, MAX_GRID),
+            ("height", obj.height, MAX_GRID),
+            ("-width", -obj.width, -MIN_GRID),
+            ("-height", -obj.height, -MIN_GRID),
+            ("districts", len(obj.districts), MAX_DISTRICTS),
+            ("institutions", len(obj.institutions), MAX_INSTITUTIONS),
+            ("industry entries", len(obj.industries), MAX_REGION_INDUSTRIES),
+        ]
+    if isinstance(obj, Catalogue):
+        sizes += [
+            ("industries", len(obj.industries), MAX_INDUSTRIES),
+            ("capabilities", len(obj.capabilities), MAX_CAPABILITIES),
+            ("input links", len(obj.inputs), MAX_INPUT_LINKS),
+        ]
+    return [
+        f"{what} = {value} is over the limit {limit}"
+        for what, value, limit in sizes
+        if value > limit
+    ]
 
 
 def error_faults(exc: ScenarioError, file: str, case: Case) -> list[str]:
