@@ -26,7 +26,8 @@ from scenarios import (
     region_from_csv,
 )
 from scenarios.errors import MAX_LINE, MAX_PROBLEMS
-from tests.scenarios.fuzz_corpus import Case, corpus, judge
+from tests.scenarios.fuzz_corpus import Case, corpus
+from tests.scenarios.fuzz_oracle import judge
 
 #: an input taking longer than this counts as a hang (typical: a few milliseconds)
 HANG_SECONDS = 10.0

@@ -19,7 +19,8 @@ from hypothesis import strategies as st
 from scenarios import Region, ScenarioError, check_files, load_region, region_from_csv
 from scenarios.errors import MAX_LINE, MAX_PROBLEMS
 from scenarios.loader import REGIONS_DIR
-from tests.scenarios.fuzz_corpus import HOSTILE_TEXT, SCALE, audit
+from tests.scenarios.fuzz_corpus import HOSTILE_TEXT, SCALE
+from tests.scenarios.fuzz_oracle import audit
 from tests.scenarios.test_fuzz_loader import values
 
 SETTINGS = settings(

@@ -6,6 +6,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import scenarios.files as files
 import scenarios.loader as loader
 from scenarios import (
     ScenarioError,
@@ -313,7 +314,7 @@ def test_directory_binary_and_huge_files(write, tmp_path, monkeypatch):
     assert one_problem(binary).endswith(
         "(file): not valid TOML: the file is not UTF-8 text (bad byte at position 0)"
     )
-    monkeypatch.setattr(loader, "MAX_FILE_BYTES", 10)
+    monkeypatch.setattr(files, "MAX_FILE_BYTES", 10)
     assert "the file is too large" in one_problem(write("big.toml", GOOD))
 
 
