@@ -69,19 +69,23 @@ MAX_DESCRIPTION = 2_000
 DEFAULT_WORKERS_PER_FIRM = 40
 
 
-def default_firm_count(employment: int, firms: int | None) -> int:
+def default_firm_count(
+    employment: int, firms: int | None, per_firm: float = DEFAULT_WORKERS_PER_FIRM
+) -> int:
     """Firms the model creates for one industry entry (as ``model.setup`` builds them).
 
     Args:
         employment: the entry's workers.
         firms: the entry's firm count, or None for the default.
+        per_firm: average workers per firm where no count is given (the scenario's
+            ``firms.workers_per_firm`` where it has one).
 
     Returns:
         The number of firms, 0 for an entry without workers.
     """
     if employment <= 0:
         return 0
-    n = firms if firms is not None else max(1, round(employment / DEFAULT_WORKERS_PER_FIRM))
+    n = firms if firms is not None else max(1, round(employment / per_firm))
     return max(1, min(n, employment))
 
 

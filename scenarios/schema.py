@@ -27,7 +27,17 @@ from scenarios.events import IndustryDecline as IndustryDecline
 from scenarios.events import NationalSupport as NationalSupport
 from scenarios.events import PlantClosure as PlantClosure
 from scenarios.events import TechnologyShift as TechnologyShift
-from scenarios.limits import MAX_EVENTS, MAX_INDUSTRIES, MAX_STEPS, Label, Slug, Text
+from scenarios.limits import (
+    DEFAULT_WORKERS_PER_FIRM,
+    MAX_EVENTS,
+    MAX_FIRMS,
+    MAX_INDUSTRIES,
+    MAX_STEPS,
+    Label,
+    Slug,
+    Text,
+    default_firm_count,
+)
 from scenarios.profile import Catalogue as Catalogue
 from scenarios.profile import Culture as Culture
 from scenarios.profile import District as District
@@ -278,5 +288,18 @@ class Scenario(Strict):
                 )
                 issues.append((("events", i, ev.type, "step"), msg, ev.step))
         issues += stacked_demand_issues(self.events)
+        # a scenario may set the default firm size (firms.workers_per_firm on main): count the
+        # firms the model will build with it
+        per_firm = getattr(self.firms, "workers_per_firm", DEFAULT_WORKERS_PER_FIRM)
+        if per_firm != DEFAULT_WORKERS_PER_FIRM:
+            firms = sum(
+                default_firm_count(i.employment, i.firms, per_firm) for i in self.region.industries
+            )
+            if firms > MAX_FIRMS:
+                msg = (
+                    f"with {per_firm:g} workers per firm the region starts with {firms:,} firms; "
+                    f"allowed: at most {MAX_FIRMS:,} firms in all"
+                )
+                issues.append((("firms", "workers_per_firm"), msg, per_firm))
         _raise_issues("Scenario", issues)
         return self
