@@ -201,9 +201,6 @@ def test_limits_table_lists_every_limit():
         ('"/etc/passwd"', "holds U+002F '/'"),
         ('"a\\u0000b"', "holds the character U+0000"),
         ('"\\u001b[31mred"', "holds the character U+001B"),
-        ('"a b"', "holds U+0020 ' '"),
-        ('""', "empty"),
-        ('"' + "x" * 65 + '"', "65 characters"),
     ],
 )
 def test_unsafe_names_are_refused_by_check_with_exit_2(tmp_path, name, why):
@@ -215,6 +212,17 @@ def test_unsafe_names_are_refused_by_check_with_exit_2(tmp_path, name, why):
         f"{path}: name: not a valid name ({why}); allowed: 1 to 64 letters, digits, - and _"
     ]
     assert all(line.isprintable() for line in lines)
+
+
+@pytest.mark.parametrize(
+    ("name", "why"),
+    [('"a b"', "holds U+0020 ' '"), ('""', "empty"), ('"' + "x" * 65 + '"', "65 characters")],
+)
+def test_names_are_short_slugs(write, name, why):
+    path = write("named.toml", re.sub(r"(?m)^name = .*$", lambda _: f"name = {name}", BASELINE))
+    assert problems_of(path) == [
+        f"named.toml: name: not a valid name ({why}); allowed: 1 to 64 letters, digits, - and _"
+    ]
 
 
 def test_region_names_are_slugs_and_file_names_become_slugs(write):
