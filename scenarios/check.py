@@ -10,7 +10,8 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
-from scenarios.errors import Problem, ScenarioError
+from scenarios.errors import MAX_PROBLEMS, WHOLE_FILE, Problem, ScenarioError, capped
+from scenarios.limits import slugify
 from scenarios.loader import (
     PathLike,
     _catalogue_from_data,
@@ -22,7 +23,38 @@ from scenarios.loader import (
 from scenarios.region_csv import region_from_csv
 
 
-def check_files(paths: Iterable[PathLike]) -> list[Problem]:
+def check_file(ref: PathLike) -> list[Problem]:
+    """Every problem of one scenario, region, catalogue or region CSV file.
+
+    Args:
+        ref: the file (see :func:`check_files` for how its kind is decided).
+
+    Returns:
+        Its problems, an empty list if it is valid.
+    """
+    display = os.fspath(ref)
+    path = Path(ref)
+    try:
+        if path.suffix.lower() == ".csv":
+            region_from_csv(path)
+            return []
+        data = _read_toml(path, display)
+        if "districts" in data:
+            name = slugify(path.stem, "region")
+            _region_from_data(data, display, default_name=name, catalogue=load_catalogue())
+        elif "capabilities" in data:
+            _catalogue_from_data(data, display)
+        else:
+            name = slugify(path.stem, "scenario")
+            _scenario_from_data(data, display, base_dir=path.parent, default_name=name)
+    except ScenarioError as exc:
+        return exc.problems
+    except RecursionError:  # nested too deeply for the validator
+        return [Problem(display, WHOLE_FILE, "nested too deeply; allowed: a scenario file")]
+    return []
+
+
+def check_files(paths: Iterable[PathLike], limit: int = MAX_PROBLEMS) -> list[Problem]:
     """Validate scenario, region or catalogue files.
 
     The kind is decided by content: a file with ``districts`` is a region (checked against
@@ -32,25 +64,13 @@ def check_files(paths: Iterable[PathLike]) -> list[Problem]:
 
     Args:
         paths: the files.
+        limit: problems listed per file; more are counted in one last line
+            (``... and N more problems``), so a file gives at most ``limit + 1`` lines.
 
     Returns:
-        Every problem found, in file order; an empty list if all files are valid.
+        The problems found, in file order; an empty list if all files are valid.
     """
     problems: list[Problem] = []
     for ref in paths:
-        display = os.fspath(ref)
-        path = Path(ref)
-        try:
-            if path.suffix.lower() == ".csv":
-                region_from_csv(path)
-                continue
-            data = _read_toml(path, display)
-            if "districts" in data:
-                _region_from_data(data, display, default_name=path.stem, catalogue=load_catalogue())
-            elif "capabilities" in data:
-                _catalogue_from_data(data, display)
-            else:
-                _scenario_from_data(data, display, base_dir=path.parent, default_name=path.stem)
-        except ScenarioError as exc:
-            problems += exc.problems
+        problems += capped(check_file(ref), limit)
     return problems

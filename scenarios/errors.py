@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import reprlib
 import types
 import typing
 from collections.abc import Iterable, Sequence
@@ -29,7 +30,16 @@ from pydantic.fields import FieldInfo
 #: the FIELD shown for a problem with the file as a whole (unreadable, not TOML, ...)
 WHOLE_FILE = "(file)"
 
+#: problems shown per file (``mesoscape check``) or per error; the rest are counted
+MAX_PROBLEMS = 20
+#: characters of one problem line, and of each of its parts (a value echoed back: VALUE)
+MAX_LINE = 300
+MAX_FILE_SHOWN = 100
+MAX_FIELD_SHOWN = 80
+MAX_VALUE = 80
+
 _BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+_SHORT_REPR = reprlib.Repr(maxlevel=3, maxlist=8, maxtuple=8, maxdict=4, maxstring=80, maxother=80)
 
 
 def _one_line(text: str) -> str:
@@ -37,6 +47,13 @@ def _one_line(text: str) -> str:
     if text.isprintable():
         return text
     return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
+
+
+def _cut(text: str, limit: int, *, keep_end: bool = False) -> str:
+    """`text` cut to at most `limit` characters, marked with ``...``."""
+    if len(text) <= limit:
+        return text
+    return "..." + text[-(limit - 3) :] if keep_end else text[: limit - 3] + "..."
 
 
 @dataclass(frozen=True)
@@ -54,7 +71,34 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{_one_line(self.file)}: {_one_line(self.field)}: {_one_line(self.message)}"
+        """``FILE: FIELD: MESSAGE`` on one line of at most :data:`MAX_LINE` characters.
+
+        Control and invisible characters are escaped; a long file name keeps its end.
+        """
+        file = _cut(_one_line(self.file), MAX_FILE_SHOWN, keep_end=True)
+        field = _cut(_one_line(self.field), MAX_FIELD_SHOWN)
+        return _cut(f"{file}: {field}: {_one_line(self.message)}", MAX_LINE)
+
+
+def capped(problems: Sequence[Problem], limit: int = MAX_PROBLEMS) -> list[Problem]:
+    """The first `limit` problems, then one line counting the rest.
+
+    Args:
+        problems: the problems of one file (or one error).
+        limit: how many to show.
+
+    Returns:
+        At most ``limit + 1`` problems; the last says ``... and N more problems``.
+    """
+    if len(problems) <= limit:
+        return list(problems)
+    rest = len(problems) - limit
+    more = Problem(
+        problems[limit].file,
+        WHOLE_FILE,
+        f"... and {rest} more problem{'s' if rest > 1 else ''} (fix these and check again)",
+    )
+    return [*problems[:limit], more]
 
 
 class ScenarioError(Exception):
@@ -71,7 +115,8 @@ class ScenarioError(Exception):
         super().__init__(str(self))
 
     def __str__(self) -> str:
-        return "\n".join(str(p) for p in self.problems)
+        """One line per problem, the first :data:`MAX_PROBLEMS` and a count of the rest."""
+        return "\n".join(str(p) for p in capped(self.problems))
 
     @classmethod
     def single(cls, file: str, field: str, message: str) -> ScenarioError:
@@ -112,7 +157,7 @@ def format_path(loc: Sequence[str | int]) -> str:
     return out or WHOLE_FILE
 
 
-def show_value(value: object, limit: int = 60) -> str:
+def show_value(value: object, limit: int = MAX_VALUE) -> str:
     """Short, one-line rendering of an input value for messages.
 
     Args:
@@ -128,13 +173,18 @@ def show_value(value: object, limit: int = 60) -> str:
         text = "a table"
     elif isinstance(value, (dt.date, dt.time, dt.datetime)):
         text = f"the date/time {value.isoformat()}"
-    elif isinstance(value, (str, int, float, list, tuple)) or value is None:
-        text = repr(value)
+    elif isinstance(value, int) and value.bit_length() > 64:
+        digits = len(str(abs(value))) if value.bit_length() < 10_000 else "thousands of"
+        text = f"a whole number of {digits} digits"
+    elif isinstance(value, (list, tuple)) and len(value) > limit // 2:
+        text = f"a list of {len(value):,} items"
+    elif isinstance(value, str):
+        text = repr(value[: limit + 1])
+    elif isinstance(value, (int, float, list, tuple)) or value is None:
+        text = _SHORT_REPR.repr(value)
     else:
         text = f"a {type(value).__name__}"
-    if len(text) > limit:
-        text = text[: limit - 3] + "..."
-    return _one_line(text)
+    return _cut(_one_line(text), limit)
 
 
 # --------------------------------------------------------------------------- schema walking
@@ -356,6 +406,13 @@ def _message(err: dict[str, Any], res: _Resolved, root_extra_keys: Sequence[str]
         else:
             need = f"at most {ctx.get('max_length')}"
         return f"{n} items; allowed: a list of {need} items"
+    if kind in ("string_too_long", "string_too_short"):
+        n = len(value) if isinstance(value, str) else "?"
+        if kind == "string_too_long":
+            need = f"at most {ctx.get('max_length')}"
+        else:
+            need = f"at least {ctx.get('min_length')}"
+        return f"{n} characters; allowed: text of {need} characters"
     if kind == "string_pattern_mismatch":
         if ctx.get("pattern") == _KEY_PATTERN:
             allowed = "lower-case letters, digits and _, starting with a letter"

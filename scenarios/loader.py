@@ -37,7 +37,6 @@ from __future__ import annotations
 
 import functools
 import os
-import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +50,22 @@ from scenarios.errors import (
     problems_from_validation_error,
     show_value,
 )
+from scenarios.files import CATALOGUE_FILE as CATALOGUE_FILE
+from scenarios.files import DATA_DIR as DATA_DIR
+from scenarios.files import REGIONS_DIR as REGIONS_DIR
+from scenarios.files import SCENARIOS_DIR as SCENARIOS_DIR
+from scenarios.files import PathLike as PathLike
+from scenarios.files import (
+    _builtin_names,
+    _fail,
+    _parse_toml,
+    _read_toml,
+    _too_large,
+)
+from scenarios.files import _decode as _decode
+from scenarios.files import _read_bytes as _read_bytes
+from scenarios.limits import MAX_FILE_BYTES as MAX_FILE_BYTES
+from scenarios.limits import MAX_GRID, MIN_GRID, slugify
 from scenarios.schema import Catalogue, Region, Scenario, region_catalogue_issues
 from scenarios.validation import CONSISTENCY_ERROR
 
@@ -66,81 +81,9 @@ __all__ = [
     "parse_scenario",
 ]
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
-CATALOGUE_FILE = DATA_DIR / "catalogue.toml"
-REGIONS_DIR = DATA_DIR / "regions"
-SCENARIOS_DIR = DATA_DIR / "scenarios"
-
-#: larger input files are refused (protects the app and the CLI from absurd input)
-MAX_FILE_BYTES = 5_000_000
-
 _OVERRIDE_KEYS = ("unemployment_rate", "local_sourcing", "culture")
 _SCENARIO_EXTRA_KEYS = ("region_overrides",)
 _MISSING: Any = object()
-PathLike = str | os.PathLike[str]
-
-
-# --------------------------------------------------------------------------- reading
-
-
-def _fail(file: str, field: str, message: str) -> ScenarioError:
-    return ScenarioError.single(file, field, message)
-
-
-def _read_bytes(path: Path, display: str) -> bytes:
-    """Read a regular file of bounded size, or raise a ScenarioError naming it."""
-    try:
-        if not path.exists():
-            raise _fail(display, WHOLE_FILE, "file not found")
-        if not path.is_file():
-            kind = "a directory" if path.is_dir() else "not a regular file"
-            raise _fail(display, WHOLE_FILE, f"is {kind}; allowed: a .toml file")
-        with path.open("rb") as fh:
-            data = fh.read(MAX_FILE_BYTES + 1)
-    except OSError as exc:
-        raise _fail(display, WHOLE_FILE, f"cannot read the file: {exc.strerror or exc}") from None
-    except ValueError as exc:  # e.g. a NUL character in the path
-        raise _fail(display, WHOLE_FILE, f"not a usable file name: {exc}") from None
-    if len(data) > MAX_FILE_BYTES:
-        raise _fail(
-            display,
-            WHOLE_FILE,
-            f"the file is too large; allowed: at most {MAX_FILE_BYTES // 1_000_000} MB",
-        )
-    return data
-
-
-def _decode(data: bytes | str, display: str, what: str) -> str:
-    if isinstance(data, str):
-        return data.removeprefix("\ufeff")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise _fail(
-            display,
-            WHOLE_FILE,
-            f"not valid {what}: the file is not UTF-8 text (bad byte at position {exc.start})",
-        ) from None
-
-
-def _parse_toml(data: bytes | str, display: str) -> dict[str, Any]:
-    """Parse TOML text, or raise a ScenarioError naming the file, line and column."""
-    text = _decode(data, display, "TOML")
-    try:
-        return tomllib.loads(text)
-    except ValueError as exc:  # TOMLDecodeError, and huge integer literals
-        msg = str(exc).replace("(at line", "(line").replace("(at end of document)", "(at the end)")
-        raise _fail(display, WHOLE_FILE, f"not valid TOML: {msg}") from None
-    except RecursionError:
-        raise _fail(display, WHOLE_FILE, "not valid TOML: nested too deeply") from None
-
-
-def _read_toml(path: Path, display: str) -> dict[str, Any]:
-    return _parse_toml(_read_bytes(path, display), display)
-
-
-def _builtin_names(directory: Path) -> list[str]:
-    return sorted(p.stem for p in directory.glob("*.toml"))
 
 
 def _locate(ref: PathLike, kind: str, directory: Path) -> tuple[Path, str]:
@@ -174,6 +117,12 @@ def _builtin_catalogue_data() -> dict[str, Any]:
     return _read_toml(CATALOGUE_FILE, CATALOGUE_FILE.name)
 
 
+@functools.cache
+def _builtin_catalogue() -> Catalogue:
+    """The built-in catalogue, validated once (the object is frozen, so it can be shared)."""
+    return _catalogue_from_data(_builtin_catalogue_data(), CATALOGUE_FILE.name)
+
+
 def _catalogue_from_data(
     data: object, display: str, prefix: tuple[str | int, ...] = ()
 ) -> Catalogue:
@@ -199,7 +148,7 @@ def load_catalogue(path: PathLike | None = None) -> Catalogue:
         ScenarioError: the file is missing, unreadable, not TOML or not a valid catalogue.
     """
     if path is None:
-        return _catalogue_from_data(_builtin_catalogue_data(), CATALOGUE_FILE.name)
+        return _builtin_catalogue()
     display = os.fspath(path)
     return _catalogue_from_data(_read_toml(Path(path), display), display)
 
@@ -221,7 +170,8 @@ def _region_from_data(
     try:
         region = Region.model_validate(data)
     except ValidationError as exc:
-        raise ScenarioError(problems_from_validation_error(exc, display, Region, prefix)) from None
+        problems = problems_from_validation_error(exc, display, Region, prefix)
+        raise ScenarioError(_merge_grid(problems, data, prefix)) from None
     if catalogue is not None:
         issues = region_catalogue_issues(region, catalogue)
         if issues:
@@ -229,6 +179,27 @@ def _region_from_data(
                 Problem(display, format_path([*prefix, *loc]), msg) for loc, msg, _ in issues
             )
     return region
+
+
+def _merge_grid(
+    problems: list[Problem], data: object, prefix: tuple[str | int, ...]
+) -> list[Problem]:
+    """One line, not two, for a grid whose width and height are both out of range."""
+    if not isinstance(data, dict):
+        return problems
+    w, h = data.get("width"), data.get("height")
+    fields = {format_path([*prefix, "width"]), format_path([*prefix, "height"])}
+    hits = [p for p in problems if p.field in fields and "out of range" in p.message]
+    if len(hits) != 2 or not all(isinstance(v, int) for v in (w, h)):
+        return problems
+    merged = Problem(
+        hits[0].file,
+        ", ".join(sorted(fields, reverse=True)),
+        f"a grid of {show_value(w)} x {show_value(h)} cells is out of range; allowed: width "
+        f"and height {MIN_GRID} to {MAX_GRID} cells each",
+    )
+    at = problems.index(hits[0])
+    return [*problems[:at], merged, *(p for p in problems[at:] if p not in hits)]
 
 
 def load_region(name_or_path: PathLike, *, catalogue: Catalogue | None = None) -> Region:
@@ -250,7 +221,9 @@ def load_region(name_or_path: PathLike, *, catalogue: Catalogue | None = None) -
     data = _read_toml(path, display)
     if catalogue is None:
         catalogue = load_catalogue()
-    return _region_from_data(data, display, default_name=path.stem, catalogue=catalogue)
+    return _region_from_data(
+        data, display, default_name=slugify(path.stem, "region"), catalogue=catalogue
+    )
 
 
 def _ref_display(display: str, ref: str) -> str:
@@ -296,7 +269,9 @@ def _scenario_region(ref: object, display: str, base_dir: Path | None) -> Region
         return _region_from_data(ref, display, prefix=("region",))
     if isinstance(ref, str):
         path, ref_display = _resolve_reference(ref, "region", display, base_dir, names, REGIONS_DIR)
-        return _region_from_data(_read_toml(path, ref_display), ref_display, default_name=path.stem)
+        return _region_from_data(
+            _read_toml(path, ref_display), ref_display, default_name=slugify(path.stem, "region")
+        )
     raise _fail(display, "region", f"{show_value(ref)} has the wrong type; {allowed}")
 
 
@@ -445,7 +420,9 @@ def load_scenario(name_or_path: PathLike) -> Scenario:
     """
     path, display = _locate(name_or_path, "scenario", SCENARIOS_DIR)
     data = _read_toml(path, display)
-    return _scenario_from_data(data, display, base_dir=path.parent, default_name=path.stem)
+    return _scenario_from_data(
+        data, display, base_dir=path.parent, default_name=slugify(path.stem, "scenario")
+    )
 
 
 def parse_scenario(
@@ -466,8 +443,10 @@ def parse_scenario(
     Raises:
         ScenarioError: with one line per problem.
     """
-    if isinstance(text, bytes) and len(text) > MAX_FILE_BYTES:
-        raise _fail(file, WHOLE_FILE, f"too large; allowed: at most {MAX_FILE_BYTES} bytes")
+    if not isinstance(text, (str, bytes)):
+        raise TypeError(f"expected TOML text (str or bytes), got {type(text).__name__}")
+    if len(text) > MAX_FILE_BYTES:  # characters of a str: at least as many bytes
+        raise _too_large(file, len(text) if isinstance(text, bytes) else None)
     data = _parse_toml(text, file)
     base = Path(base_dir) if base_dir is not None else None
     return _scenario_from_data(data, file, base_dir=base)

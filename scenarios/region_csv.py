@@ -1,15 +1,33 @@
-"""Build a region profile from a CSV of employment by industry (:func:`region_from_csv`)."""
+"""Build a region profile from a CSV of employment by industry (:func:`region_from_csv`).
+
+The CSV is read strictly: counts must be whole numbers written with the digits 0-9 (``12.7``
+firms, ``0.4`` workers, ``NaN``, ``-3`` and ``١٢`` are refused, not rounded), every column
+must be known, and control characters (a NUL byte, escape sequences) are refused. A UTF-8
+byte-order mark and any line ending (LF, CR LF, CR) are accepted. Sizes are
+checked before the region is built: the file's size before it is read, the number of rows
+before they are parsed, the total of firms and workers before validation (limits in
+:mod:`scenarios.limits`).
+"""
 
 from __future__ import annotations
 
 import csv
-import io
 import math
 import os
+import re
 from pathlib import Path
 from typing import Any, get_args
 
-from scenarios.errors import WHOLE_FILE, Problem, ScenarioError
+from scenarios.errors import WHOLE_FILE, Problem, ScenarioError, show_value
+from scenarios.limits import (
+    MAX_CSV_ROWS,
+    MAX_FIRMS,
+    MAX_LABEL,
+    MAX_LABOUR_FORCE,
+    default_firm_count,
+    slugify,
+    unsafe_character,
+)
 from scenarios.loader import (
     PathLike,
     _decode,
@@ -24,20 +42,47 @@ from scenarios.validation import unknown_name
 _CSV_COLUMNS = ("industry", "employment", "firms", "district")
 _CSV_REQUIRED = ("industry", "employment")
 _INSTITUTION_TYPES: tuple[str, ...] = get_args(InstitutionType)
+_HEADER_HELP = "a header line industry,employment[,firms][,district] and one row per industry"
+#: a whole number: plain digits, optionally grouped in thousands by spaces or underscores
+_WHOLE = re.compile(r"[0-9]+|[0-9]{1,3}(?:[ _][0-9]{3})+")
+_MAX_DIGITS = 15
 
 
 def _count(text: str) -> int:
-    """A non-negative count from a CSV cell; raises ValueError with the reason."""
-    cleaned = text.strip().replace("_", "").replace(" ", "")
+    """A whole, non-negative count from a CSV cell; raises ValueError with the reason.
+
+    Accepted: ``1200``, ``1 200``, ``1_200``, and whole numbers in decimal or exponent
+    notation (``1200.0``, ``1.2E+03``, as spreadsheets write them). Refused: fractions,
+    NaN and infinity, negative numbers, digits other than 0-9, anything else.
+    """
+    cell = text.strip(" \t")
+    shown = show_value(cell)
+    if not cell:
+        raise ValueError("empty")
+    if not cell.isascii():
+        if any(ch.isdigit() for ch in cell):
+            raise ValueError(f"{shown} uses digits other than 0-9")
+        raise ValueError(f"{shown} is not a number")
+    if _WHOLE.fullmatch(cell):
+        digits = cell.replace(" ", "").replace("_", "")
+        if len(digits.lstrip("0")) > _MAX_DIGITS:
+            raise ValueError(f"{shown} is too large")
+        return int(digits)
+    if len(cell) > 30 or "_" in cell:
+        raise ValueError(f"{shown} is not a number")
     try:
-        number = float(cleaned)
+        number = float(cell)
     except ValueError:
-        raise ValueError(f"{text.strip()!r} is not a number") from None
+        raise ValueError(f"{shown} is not a number") from None
     if not math.isfinite(number):
-        raise ValueError(f"{text.strip()!r} is not a finite number")
+        raise ValueError(f"{shown} is not a finite number")
     if number < 0:
-        raise ValueError(f"{text.strip()} is negative")
-    return round(number)
+        raise ValueError(f"{shown} is negative")
+    if not number.is_integer():
+        raise ValueError(f"{shown} is not a whole number")
+    if number >= 10**_MAX_DIGITS:
+        raise ValueError(f"{shown} is too large")
+    return int(number)
 
 
 def _district_positions(n: int, width: int, height: int) -> list[tuple[int, int]]:
@@ -54,24 +99,54 @@ def _district_positions(n: int, width: int, height: int) -> list[tuple[int, int]
     ]
 
 
+def _lines(text: str) -> list[str]:
+    """The file's lines, whatever its line endings (LF, CR LF or CR)."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return lines
+
+
 def _read_csv_rows(path: Path, display: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    text = _decode(_read_bytes(path, display), display, "CSV")
-    first = text.splitlines()[0] if text.strip() else ""
-    delimiter = max(",;\t", key=first.count) if first else ","
-    try:
-        reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-        rows = [(reader.line_num, row) for row in reader]
-    except csv.Error as exc:
-        raise _fail(display, WHOLE_FILE, f"not valid CSV: {exc}") from None
-    rows = [(n, row) for n, row in rows if any(cell.strip() for cell in row)]
-    if not rows:
+    """The header (lower case) and the data rows with their line numbers.
+
+    Raises:
+        ScenarioError: the file is too large, not UTF-8, holds control characters, has too
+            many rows, is not CSV or is empty.
+    """
+    text = _decode(_read_bytes(path, display, "a .csv file"), display, "CSV")
+    lines = _lines(text)
+    numbered = [(n, line) for n, line in enumerate(lines, start=1) if line.strip(" \t,;")]
+    if len(numbered) > MAX_CSV_ROWS + 1:
         raise _fail(
             display,
             WHOLE_FILE,
-            "the file is empty; allowed: a header line industry,employment[,firms][,district] "
-            "and one row per industry",
+            f"{len(numbered) - 1:,} data rows; allowed: at most {MAX_CSV_ROWS:,} "
+            "(one per industry and district)",
         )
-    header = [h.strip().lower() for h in rows[0][1]]
+    problems = []
+    for n, line in numbered:
+        bad = None if line.isprintable() else unsafe_character(line, allow="\t")
+        if bad is not None:
+            what = (
+                "a NUL byte"
+                if bad == "\0"
+                else f"the control or invisible character U+{ord(bad):04X}"
+            )
+            problems.append(Problem(display, f"row {n}", f"holds {what}; allowed: plain text"))
+    if problems:
+        raise ScenarioError(problems)
+    if not numbered:
+        raise _fail(display, "header", f"the file is empty; allowed: {_HEADER_HELP}")
+    first = numbered[0][1]
+    delimiter = max(",;\t", key=first.count)
+    rows: list[tuple[int, list[str]]] = []
+    try:
+        for n, line in numbered:
+            rows += [(n, row) for row in csv.reader([line], delimiter=delimiter, strict=True)]
+    except csv.Error as exc:
+        raise _fail(display, f"row {n}", f"not valid CSV: {exc}") from None
+    header = [h.strip(" \t").lower() for h in rows[0][1]]
     return header, rows[1:]
 
 
@@ -108,14 +183,51 @@ def region_from_csv(
     display = os.fspath(path)
     p = Path(path)
     catalogue = catalogue or load_catalogue()
-    keys = [i.key for i in catalogue.industries]
     header, rows = _read_csv_rows(p, display)
+    _check_header(header, display)
+    if not rows:
+        raise _fail(display, "rows", "the file has no data rows; allowed: one row per industry")
+    entries = _entries(header, rows, display, [i.key for i in catalogue.industries])
+    _check_totals(entries, display, defaults)
 
+    region = _csv_region_data(entries, catalogue, defaults)
+    region["name"] = name if name is not None else slugify(p.stem, "region")
+    safe = unsafe_character(p.name) is None and len(p.name) <= MAX_LABEL
+    region.setdefault("description", f"Region built from {p.name if safe else 'a CSV file'}")
+    try:
+        return _region_from_data({**region, **defaults}, display, catalogue=catalogue)
+    except ScenarioError as exc:
+        raise ScenarioError(_in_rows(exc.problems, [line for line, _ in rows])) from None
+
+
+_ENTRY_FIELD = re.compile(r"industries\[(\d+)\]\.(key|employment|firms|district)")
+
+
+def _in_rows(problems: list[Problem], lines: list[int]) -> list[Problem]:
+    """Problems of the region's industry entries, named by the CSV row and column."""
+    out = []
+    for p in problems:
+        m = _ENTRY_FIELD.fullmatch(p.field)
+        if m is not None and int(m.group(1)) < len(lines):
+            column = "industry" if m.group(2) == "key" else m.group(2)
+            p = Problem(p.file, f"row {lines[int(m.group(1))]}, column {column}", p.message)
+        out.append(p)
+    return out
+
+
+def _check_header(header: list[str], display: str) -> None:
+    """Every column known, none twice, the required ones present."""
     problems: list[Problem] = []
     allowed_cols = f"allowed columns: {', '.join(_CSV_COLUMNS)}"
-    for col in header:
-        if col not in _CSV_COLUMNS:
-            problems.append(Problem(display, "header", f"unknown column {col!r}; {allowed_cols}"))
+    for n, col in enumerate(header):
+        if not col:
+            problems.append(
+                Problem(display, "header", f"column {n + 1} has no name; {allowed_cols}")
+            )
+        elif col not in _CSV_COLUMNS:
+            problems.append(
+                Problem(display, "header", f"unknown column {show_value(col)}; {allowed_cols}")
+            )
         elif header.count(col) > 1:
             problems.append(Problem(display, "header", f"column {col!r} appears twice"))
     for col in _CSV_REQUIRED:
@@ -124,6 +236,12 @@ def region_from_csv(
     if problems:
         raise ScenarioError(dict.fromkeys(problems))
 
+
+def _entries(
+    header: list[str], rows: list[tuple[int, list[str]]], display: str, keys: list[str]
+) -> list[dict[str, Any]]:
+    """One region industry entry per row; every problem of every row at once."""
+    problems: list[Problem] = []
     entries: list[dict[str, Any]] = []
     seen: dict[tuple[str, str | None], int] = {}
     for line, row in rows:
@@ -136,7 +254,7 @@ def region_from_csv(
                 )
             )
             continue
-        cells = dict(zip(header, [c.strip() for c in row], strict=False))
+        cells = dict(zip(header, [c.strip(" \t") for c in row], strict=False))
         where = f"row {line}, column"
         entry: dict[str, Any] = {}
         key = cells.get("industry", "")
@@ -151,46 +269,74 @@ def region_from_csv(
             try:
                 entry[col] = _count(cell)
             except ValueError as exc:
-                reason = str(exc) if cell else "empty"
                 kind = "workers" if col == "employment" else "firms"
                 problems.append(
                     Problem(
                         display,
                         f"{where} {col}",
-                        f"{reason}; allowed: a whole number of {kind}, 0 or more",
+                        f"{exc}; allowed: a whole number of {kind}, 0 or more",
                     )
                 )
         district = cells.get("district") or None
+        if district is not None and len(district) > MAX_LABEL:
+            problems.append(
+                Problem(
+                    display,
+                    f"{where} district",
+                    f"{len(district)} characters; allowed: a name of at most {MAX_LABEL}",
+                )
+            )
         entry["district"] = district
         if (key, district) in seen:
             problems.append(
                 Problem(
                     display,
                     f"{where} industry",
-                    f"{key!r} is listed twice (also in row {seen[key, district]}); "
+                    f"{show_value(key)} is listed twice (also in row {seen[key, district]}); "
                     "allowed: one row per industry (and district)",
                 )
             )
         seen[key, district] = line
         entries.append(entry)
-    if not rows:
-        problems.append(Problem(display, WHOLE_FILE, "no data rows; allowed: one row per industry"))
     if problems:
         raise ScenarioError(problems)
+    return entries
 
-    region = _csv_region_data(entries, catalogue, defaults)
-    region["name"] = name or p.stem
-    region.setdefault("description", f"Region built from {p.name}")
-    return _region_from_data({**region, **defaults}, display, catalogue=catalogue)
+
+def _check_totals(entries: list[dict[str, Any]], display: str, defaults: dict[str, Any]) -> None:
+    """The firms and the labour force the rows ask for, in all, within the limits."""
+    firms = sum(default_firm_count(e["employment"], e.get("firms")) for e in entries)
+    if firms > MAX_FIRMS:
+        raise _fail(
+            display,
+            "column firms",
+            f"the rows ask for {firms:,} firms in all (rows without firms count employment "
+            f"/ 40); allowed: at most {MAX_FIRMS:,}",
+        )
+    employed = sum(e["employment"] for e in entries)
+    u = _unemployment(defaults)
+    if employed / (1.0 - u) > MAX_LABOUR_FORCE:
+        raise _fail(
+            display,
+            "column employment",
+            f"{employed:,} workers in all need a labour force above {MAX_LABOUR_FORCE:,}; "
+            f"allowed: at most {math.floor(MAX_LABOUR_FORCE * (1.0 - u)):,} workers "
+            f"(at {u:.0%} unemployment)",
+        )
+
+
+def _unemployment(defaults: dict[str, Any]) -> float:
+    u = defaults.get("unemployment_rate", 0.06)
+    if isinstance(u, bool) or not isinstance(u, (int, float)) or not 0.0 <= u < 1.0:
+        return 0.06
+    return float(u)
 
 
 def _csv_region_data(
     entries: list[dict[str, Any]], catalogue: Catalogue, defaults: dict[str, Any]
 ) -> dict[str, Any]:
     """Districts, labour force and institutions for a CSV region."""
-    u = defaults.get("unemployment_rate", 0.06)
-    if not isinstance(u, (int, float)) or not 0.0 <= u < 1.0:
-        u = 0.06
+    u = _unemployment(defaults)
     width = defaults.get("width", 40) if isinstance(defaults.get("width"), int) else 40
     height = defaults.get("height", 40) if isinstance(defaults.get("height"), int) else 40
     named = list(dict.fromkeys(e["district"] for e in entries if e["district"]))

@@ -14,6 +14,8 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
+from scenarios.errors import show_value
+
 Fraction = Annotated[float, Field(ge=0.0, le=1.0)]
 
 #: error type of the schema's cross-reference and consistency checks (pydantic ``type``)
@@ -43,8 +45,22 @@ def _raise_issues(title: str, issues: list[Issue]) -> None:
     raise ValidationError.from_exception_data(title, details)
 
 
+#: characters of a list of allowed names in a message before it is cut short
+_NAMES_SHOWN = 160
+
+
 def _names(names: Iterable[str]) -> str:
-    return ", ".join(sorted(names))
+    """Sorted names, comma-separated; a long list ends with ``... (N in all)``."""
+    names = sorted(names)
+    text = ", ".join(names)
+    if len(text) <= _NAMES_SHOWN:
+        return text
+    shown: list[str] = []
+    for name in names:
+        if len(", ".join([*shown, name])) > _NAMES_SHOWN:
+            break
+        shown.append(name)
+    return f"{', '.join(shown)}, ... ({len(names)} in all)"
 
 
 def unknown_name(kind: str, name: object, allowed: Iterable[str]) -> str:
@@ -60,11 +76,11 @@ def unknown_name(kind: str, name: object, allowed: Iterable[str]) -> str:
     """
     allowed = sorted(allowed)
     hint = ""
-    if isinstance(name, str):
+    if isinstance(name, str) and len(name) <= 100:  # difflib is slow on long text
         close = difflib.get_close_matches(name, allowed, n=1)
         if close:
-            hint = f" (did you mean {close[0]!r}?)"
-    return f"unknown {kind} {name!r}{hint}; allowed: {_names(allowed)}"
+            hint = f" (did you mean {show_value(close[0])}?)"
+    return f"unknown {kind} {show_value(name)}{hint}; allowed: {_names(allowed)}"
 
 
 class Strict(BaseModel):

@@ -61,7 +61,7 @@ def test_csv_with_firms_districts_semicolons_and_defaults(write):
         """\
         Industry;Employment;Firms;District
         agriculture;3000;150;West
-        food_processing;2500.4;;East
+        food_processing;2500.0;;East
         local_services;2000;160;
         """,
     )
@@ -118,7 +118,7 @@ def test_excel_bom_and_blank_lines(write):
         (
             "industry,employment\nmachinery,-3\n",
             [
-                "bad.csv: row 2, column employment: -3 is negative; allowed: a whole number of "
+                "bad.csv: row 2, column employment: '-3' is negative; allowed: a whole number of "
                 "workers, 0 or more"
             ],
         ),
@@ -145,8 +145,8 @@ def test_excel_bom_and_blank_lines(write):
             "industry,employment\nmachinery,10,5\n",
             ["bad.csv: row 2: 3 values but 2 columns; allowed: one value per column"],
         ),
-        ("", ["bad.csv: (file): the file is empty; allowed: a header line"]),
-        ("industry,employment\n", ["bad.csv: (file): no data rows; allowed: one row per industry"]),
+        ("", ["bad.csv: header: the file is empty; allowed: a header line"]),
+        ("industry,employment\n", ["bad.csv: rows: the file has no data rows; allowed: one row"]),
         (b"\xff\xfe,\x00", ["bad.csv: (file): not valid CSV: the file is not UTF-8 text"]),
         (
             "industry,employment\nmachinery,inf\n",
@@ -174,3 +174,61 @@ def test_bad_defaults(write):
 
 def test_missing_csv(write):
     assert problems("nothing.csv") == ["nothing.csv: (file): file not found"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "industry,employment,firms\nmachinery,100,12.7\n",
+            "bad.csv: row 2, column firms: '12.7' is not a whole number; allowed: a whole number "
+            "of firms, 0 or more",
+        ),
+        (
+            "industry,employment\nmachinery,0.4\n",
+            "bad.csv: row 2, column employment: '0.4' is not a whole number",
+        ),
+        ("industry,employment\nmachinery,NaN\n", "bad.csv: row 2, column employment: 'NaN' is not"),
+        (
+            "industry,employment\nmachinery,\u0661\u0662\u0663\u0664\n",
+            "bad.csv: row 2, column employment: '\u0661\u0662\u0663\u0664' uses digits other "
+            "than 0-9",
+        ),
+        ("industry,employment\nmachinery,1\x000\n", "bad.csv: row 2: holds a NUL byte"),
+        ("industry,employment\nmachi\x1b[2Jnery,10\n", "bad.csv: row 2: holds the control"),
+        (
+            "industry,employment,jobs\nmachinery,10,3\n",
+            "bad.csv: header: unknown column 'jobs'; allowed columns: industry, employment, firms, "
+            "district",
+        ),
+        (
+            "industry,employment,firms\nmachinery,10,50\n",
+            "bad.csv: row 2, column firms: 50 firms for 10 workers; allowed: at most 1 per worker",
+        ),
+        (
+            "industry,employment\nmachinery,99999999999999999999\n",
+            "bad.csv: row 2, column employment: '99999999999999999999' is too large",
+        ),
+    ],
+)
+def test_strict_csv(write, text, expected):
+    lines = problems(write("bad.csv", text.encode("utf-8")))
+    assert len(lines) == 1 and lines[0].startswith(expected), lines
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"industry,employment\rmachinery,1_200\r",
+        b"\xef\xbb\xbfindustry;employment\r\nmachinery;1 200\r\n",
+        b"Industry\tEmployment\nmachinery\t1200.0\n",
+        b"industry,employment\nmachinery,1.2E+03",
+    ],
+)
+def test_any_line_end_bom_and_whole_number_spellings(write, content):
+    assert region_from_csv(write("ok.csv", content)).industries[0].employment == 1200
+
+
+def test_file_names_become_region_slugs(write):
+    path = write("my region (2024).csv", "industry,employment\nmachinery,10\n")
+    assert region_from_csv(path).name == "my_region_2024"

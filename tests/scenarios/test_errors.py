@@ -55,7 +55,7 @@ def test_format_path(loc, expected):
 def test_show_value(value, expected):
     shown = show_value(value)
     if expected is None:
-        assert len(shown) <= 60 and shown.endswith("...")
+        assert len(shown) <= 80 and shown.endswith("...")
     else:
         assert shown == expected
 

@@ -12,6 +12,8 @@ from pydantic import BaseModel
 from scenarios import Scenario, ScenarioError, check_files, load_scenario, schema, with_params
 
 NAME = "fuzz_scenario.toml"
+#: HYPOTHESIS_PROFILE=fuzz (max_examples 2,000) draws 20 times as many examples
+SCALE = max(1, (settings.default.max_examples or 100) // 100)
 
 
 def _field_names() -> list[str]:
@@ -137,7 +139,7 @@ def assert_clean(exc: ScenarioError, file: str) -> None:
 
 
 @settings(
-    max_examples=200,
+    max_examples=200 * SCALE,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
@@ -163,7 +165,7 @@ paths = st.lists(
 ).map(lambda parts: ".".join(parts).replace(".[", "["))
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=100 * SCALE, deadline=None)
 @given(updates=st.dictionaries(paths, values, max_size=3))
 def test_with_params_gives_scenario_or_clean_error(updates):
     base = load_scenario("decline_bottom_up")

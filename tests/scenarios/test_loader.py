@@ -6,6 +6,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import scenarios.files as files
 import scenarios.loader as loader
 from scenarios import (
     ScenarioError,
@@ -252,7 +253,7 @@ def test_problem_inside_referenced_region_names_that_file(write):
     scenario = write("scen.toml", GOOD.replace('"heartland"', '"tiny.toml"'))
     line = one_problem(scenario)
     region_file = Path(scenario).parent / "tiny.toml"
-    assert line == f"{region_file}: districts[0].x: -1 is out of range; allowed: 0 to 500"
+    assert line == f"{region_file}: districts[0].x: -1 is out of range; allowed: 0 to 199"
 
 
 def test_problems_everywhere_are_all_reported(write):
@@ -313,7 +314,7 @@ def test_directory_binary_and_huge_files(write, tmp_path, monkeypatch):
     assert one_problem(binary).endswith(
         "(file): not valid TOML: the file is not UTF-8 text (bad byte at position 0)"
     )
-    monkeypatch.setattr(loader, "MAX_FILE_BYTES", 10)
+    monkeypatch.setattr(files, "MAX_FILE_BYTES", 10)
     assert "the file is too large" in one_problem(write("big.toml", GOOD))
 
 
