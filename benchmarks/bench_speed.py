@@ -107,7 +107,7 @@ def scaled_scenario(firms: int):
                 {
                     "key": ind.key,
                     "employment": round(ind.employment * factor / n_d),
-                    "firms": max(1, round(ind.firms * factor / n_d)),
+                    "firms": max(1, int(ind.firms * factor / n_d)),
                     "district": d.name,
                 }
             )
