@@ -11,7 +11,6 @@ from pathlib import Path
 from scenarios import (
     ScenarioError,
     check_files,
-    describe_field,
     list_builtins,
     load_scenario,
 )
@@ -52,26 +51,30 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    """Run one scenario, print a summary, save the series."""
-    from experiments.run import run, save_result, summary_table
+    """Run one scenario, print a summary, save the series (atomically; see experiments.store)."""
+    from experiments.run import BadArgument, default_out, run, save_result, summary_table
+    from experiments.store import StoreError, check_target
 
     scenario = load_scenario(args.scenario)
     try:
+        out = Path(args.out) if args.out else default_out(scenario.name, args.seed)
+        steps = scenario.steps if args.steps is None else args.steps
+        identity = {"kind": "run", "scenarios": [scenario.name], "seeds": [args.seed]}
+        check_target(out, {**identity, "steps": steps}, force=args.force)  # before the work
         result = run(scenario, seed=args.seed, steps=args.steps, progress=sys.stderr.isatty())
-    except ScenarioError:  # the only parameter set here is the number of steps
-        allowed = describe_field("steps")
-        print(f"--steps: {args.steps} is out of range; allowed: {allowed}", file=sys.stderr)
+        save_result(result, out, force=args.force)  # first: kept even if nobody reads stdout
+    except BadArgument as exc:
+        print(f"--{exc}", file=sys.stderr)  # "--steps: 0 is not allowed; allowed: ..."
         return EXIT_INPUT
-    steps = result.scenario.steps
-    out = Path(args.out) if args.out else Path("results") / f"{scenario.name}-seed{args.seed}"
-    try:
-        save_result(result, out)  # first: the results are kept even if nobody reads stdout
+    except StoreError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_INPUT
     except OSError as exc:
         print(f"{out}: --out: cannot write the results there ({exc.strerror})", file=sys.stderr)
         return EXIT_INPUT
     print(summary_table(result))
     print(f"\nSeries saved to {out}/ (series.parquet, series.csv, tables, provenance.json)")
-    print(f"Wall time: {result.wall_time:.2f} s for {steps} quarters")
+    print(f"Wall time: {result.wall_time:.2f} s for {result.scenario.steps} quarters")
     return EXIT_OK
 
 
@@ -131,6 +134,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--steps", type=_positive_int, default=None, help="quarters (default: the scenario's)"
     )
     p.add_argument("--out", default=None, help="folder for the results")
+    p.add_argument("--force", action="store_true", help="replace a different result in --out")
     p.set_defaults(func=cmd_run)
     p = sub.add_parser("app", help="serve the browser app")
     p.add_argument("--host", default="127.0.0.1")
