@@ -1,5 +1,9 @@
 """Running scenarios: single runs, result files, the command line."""
 
+from experiments.evaluate import evaluate
+from experiments.parts import load_results
 from experiments.run import RunResult, run, save_result, summary_table
+from experiments.sweep import SweepSummary, sweep
 
 __all__ = ["RunResult", "run", "save_result", "summary_table"]
+__all__ += ["SweepSummary", "evaluate", "load_results", "sweep"]

@@ -98,6 +98,23 @@ def cmd_app(args: argparse.Namespace) -> int:
     return subprocess.call(command, env=env)
 
 
+def cmd_sweep(args: argparse.Namespace) -> int:
+    """Run a parameter sweep into a resumable result store; exit 1 if any run failed."""
+    from experiments.sweep import sweep
+
+    summary = sweep(
+        args.file,
+        out=args.out,
+        workers=args.workers,
+        scheduler=args.scheduler,
+        progress=sys.stderr.isatty(),
+    )
+    print(summary)
+    for path in summary.report[:2]:
+        print(f"Report: {path}")
+    return summary.exit_code
+
+
 def _positive_int(text: str) -> int:
     try:
         value = int(text)
@@ -140,6 +157,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=_port, default=8765)
     p.set_defaults(func=cmd_app)
+    p = sub.add_parser("sweep", help="run a parameter sweep (resumable) with sensitivity")
+    p.add_argument("file", metavar="SWEEP_FILE", help="the sweep file (TOML)")
+    p.add_argument(
+        "--out", default=None, help="folder of the results (default: results/sweep-NAME)"
+    )
+    p.add_argument("--workers", type=_positive_int, default=None, help="worker processes")
+    p.add_argument(
+        "--scheduler", default=None, help="a Dask scheduler address, or 'local' for a local cluster"
+    )
+    p.set_defaults(func=cmd_sweep)
     return parser
 
 
