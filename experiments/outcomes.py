@@ -68,7 +68,7 @@ _RUN = (
         "Employment-weighted complexity at the end",
         "capabilities",
         "higher",
-        "{:.2f}",
+        "{:.3f}",
     ),
     Outcome(
         "discoveries",

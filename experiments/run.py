@@ -103,6 +103,18 @@ def show(value: object) -> str:
     return text if len(text) <= 80 else text[:77] + "..."
 
 
+def with_steps(scenario: Scenario, steps: int | None) -> Scenario:
+    """The scenario that runs ``steps`` quarters (itself if None or unchanged).
+
+    The saved scenario must reproduce the run: it carries the steps run, and the events
+    after the end (which never fire in this run) are left out.
+    """
+    if steps is None or steps == scenario.steps:
+        return scenario
+    events = [e for e in scenario.events if e.step <= steps]
+    return with_params(scenario, {"steps": steps, "events": events})
+
+
 def run(
     scenario: Scenario | str,
     seed: int = 0,
@@ -130,12 +142,7 @@ def run(
         steps = check_steps(steps)
     if isinstance(scenario, (str, Path)):
         scenario = load_scenario(scenario)
-    if steps is not None and steps != scenario.steps:
-        # the saved scenario must reproduce this run: it carries the steps run, and the
-        # events after the end (which never fire in this run) are left out
-        n = steps
-        events = [e for e in scenario.events if e.step <= n]
-        scenario = with_params(scenario, {"steps": n, "events": events})
+    scenario = with_steps(scenario, steps)
     n = scenario.steps
     start = time.perf_counter()
     model = RegionModel(scenario, seed=seed)
