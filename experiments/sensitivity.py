@@ -110,7 +110,7 @@ def _analyse(
     names = list(spec.parameters)
     y = point_means(design, results, outcome)
     missing = int(np.isnan(y).sum())
-    if missing:
+    if missing and (spec.design in ("sobol", "morris") or missing == len(y)):
         raise ValueError(f"{missing} of {len(y)} design points have no successful run")
     problem = salib_problem(spec)
     with warnings.catch_warnings():
@@ -137,12 +137,14 @@ def _analyse(
             )
             method = "Morris elementary effects (mu*, 95% interval, sigma)"
         else:
-            x = _design_x(spec, design)
-            ranked = pd.DataFrame(x, columns=names).rank()
-            yr = pd.Series(y).rank()
+            keep = ~np.isnan(y)  # points without a successful run are left out
+            ranked = pd.DataFrame(_design_x(spec, design)[keep], columns=names).rank()
+            yr = pd.Series(y[keep]).rank()
             corr = [float(ranked[n].corr(yr)) if ranked[n].nunique() > 1 else np.nan for n in names]
             table = pd.DataFrame({"spearman": corr}, index=names)
             method = "Spearman rank correlation with the outcome"
+            if missing:
+                method += f" ({missing} points without a successful run left out)"
     table.index.name = "parameter"
     table.attrs["method"] = method
     return table

@@ -306,11 +306,6 @@ def _check_against_model(spec: SweepSpec, file: str, base_dir: Path | None) -> S
 
     base = _load_base(spec, file, base_dir)
     problems: list[Problem] = []
-    if spec.steps is not None:
-        try:
-            with_params(base, {"steps": spec.steps})
-        except ScenarioError as exc:
-            problems.append(Problem(file, "steps", exc.problems[0].message))
     ints: set[str] = set()
     for path, p in spec.parameters.items():
         tp = _schema_type(path)
