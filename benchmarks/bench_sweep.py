@@ -3,8 +3,9 @@
 Run: ``uv run python benchmarks/bench_sweep.py [--runs 24] [--memory-runs 200 2000]``.
 
 * Throughput: a Latin-hypercube sweep of a short scenario (``--steps`` quarters of a
-  scaled-down agrifood region), runs per minute with 1 and 2 local worker processes
-  (worker start-up included: it is part of what a user waits for).
+  scaled-down agrifood region), runs per minute with 1 and 2 local worker processes:
+  over the whole sweep (worker start-up included: a user waits for it too) and in the
+  steady state (from the first stored run to the last).
 * Memory: the driver's peak of traced Python allocations (``tracemalloc``) over a whole
   sweep of 200 and of 2,000 one-quarter runs on 2 workers. The driver submits in bounded
   batches and writes each result as it arrives, so the peak must not grow ~10x with 10x
@@ -65,8 +66,12 @@ def throughput(base: Path, tmp: Path, workers: int, runs: int, steps: int) -> di
                     report=False)  # fmt: skip
     wall = time.perf_counter() - start
     assert summary.failed == 0 and len(load_results(out)) == runs
+    # steady state: from the first stored run to the last (worker start-up left out)
+    times = sorted(p.stat().st_mtime for p in (out / "runs").glob("*.parquet"))
+    steady = (len(times) - 1) / (times[-1] - times[0]) * 60 if times[-1] > times[0] else 0.0
     return {"workers": workers, "runs": runs, "steps": steps, "seconds": round(wall, 2),
-            "runs_per_minute": round(runs / wall * 60, 1)}  # fmt: skip
+            "runs_per_minute": round(runs / wall * 60, 1),
+            "steady_runs_per_minute": round(steady, 1)}  # fmt: skip
 
 
 def driver_peak(base: Path, tmp: Path, runs: int, workers: int) -> dict:
@@ -99,9 +104,11 @@ def main(argv: list[str] | None = None) -> dict:
         found["throughput"] = [throughput(base, tmp, w, args.runs, args.steps) for w in (1, 2)]
         found["memory"] = [driver_peak(base, tmp, n, 2) for n in args.memory_runs]
     print(f"Sweep throughput ({args.runs} runs of {args.steps} quarters, agrifood at 1/20)")
-    print(f"{'workers':>8} {'seconds':>9} {'runs/min':>9}")
+    print(f"{'workers':>8} {'seconds':>9} {'runs/min':>9} {'steady runs/min':>16}")
     for t in found["throughput"]:
-        print(f"{t['workers']:>8} {t['seconds']:>9.1f} {t['runs_per_minute']:>9.1f}")
+        print(f"{t['workers']:>8} {t['seconds']:>9.1f} {t['runs_per_minute']:>9.1f}"
+              f" {t['steady_runs_per_minute']:>16.1f}")  # fmt: skip
+    print("(runs/min includes starting the workers; steady: first to last stored run)")
     print("\nDriver peak memory (tracemalloc), 1-quarter runs on 2 workers")
     print(f"{'runs':>8} {'seconds':>9} {'peak MiB':>9}")
     for m in found["memory"]:

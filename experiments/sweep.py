@@ -22,7 +22,8 @@ import json
 import os
 import time
 from collections.abc import Callable, Iterator, Mapping
-from concurrent.futures import FIRST_COMPLETED, Future, wait
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -267,6 +268,23 @@ def _row(
 # --------------------------------------------------------------------------- the sweep
 
 
+@contextmanager
+def _connected(workers: int | None, scheduler: str | None) -> Iterator[Executor]:
+    """The backend's executor; an unreachable scheduler is bad input, not a crash."""
+    stack = ExitStack()
+    try:
+        ex = stack.enter_context(backends.executor(workers, scheduler))
+    except OSError as exc:
+        raise ScenarioError.single(
+            str(scheduler),
+            "--scheduler",
+            f"cannot connect ({exc}); allowed: the address of a running Dask scheduler "
+            "(tcp://host:8786) or 'local'",
+        ) from None
+    with stack:
+        yield ex
+
+
 def sweep(
     file_or_object: str | os.PathLike[str] | Sweep | SweepSpec | Mapping[str, Any],
     out: str | os.PathLike[str] | None = None,
@@ -326,7 +344,7 @@ def sweep(
         dynamic_ncols=True,
     )
     try:
-        with backends.executor(workers, scheduler) as ex:
+        with _connected(workers, scheduler) as ex:
             pending: dict[Future, tuple[str, int, dict[str, Any], int]] = {}
             exhausted = False
             while pending or not exhausted:

@@ -245,3 +245,17 @@ def test_a_sweep_killed_midway_resumes_to_the_rows_of_an_uninterrupted_one(tmp_p
     assert f"{16 - stored_before} run, {stored_before} already done" in rerun.stdout
     pd.testing.assert_frame_equal(frame_of(out), frame_of(reference), check_exact=True)
     assert not list((out / "runs").glob(f"{parts.TMP_PREFIX}*"))
+
+
+def test_an_unreachable_scheduler_is_one_clear_line_and_exit_2(stored, tmp_path, capsys):
+    import dask
+
+    path = stored[0]
+    with dask.config.set({"distributed.comm.timeouts.connect": "2s"}):
+        code = main(
+            ["sweep", str(path), "--out", str(tmp_path / "o"), "--scheduler", "tcp://127.0.0.1:9"]
+        )
+    assert code == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("tcp://127.0.0.1:9: --scheduler: cannot connect")
+    assert "allowed: the address of a running Dask scheduler" in err and "\n" not in err
