@@ -78,9 +78,9 @@ def point_means(design: pd.DataFrame, results: pd.DataFrame, outcome: str) -> np
 
 
 def _design_x(spec: SweepSpec, design: pd.DataFrame) -> np.ndarray:
-    from experiments.designs import design_matrix
-
-    return design_matrix(spec)
+    """The points as SALib sampled them, in point order, from ``design.parquet``."""
+    cols = [f"salib[{j}]" for j in range(len(spec.parameters))]
+    return design.drop_duplicates("point").sort_values("point")[cols].to_numpy(dtype=float)
 
 
 def analyse(directory: str | Path, outcome: str) -> pd.DataFrame:
@@ -206,7 +206,9 @@ def plot(table: pd.DataFrame, outcome: str, path: str | Path) -> Path:
         ax.invert_yaxis()
     fig.tight_layout()
     path = Path(path)
-    fig.savefig(path)
+    tmp = path.with_name(f".tmp-{path.name}")
+    fig.savefig(tmp, format="png")
+    tmp.replace(path)
     plt.close(fig)
     return path
 
@@ -246,6 +248,12 @@ def _html_table(frame: pd.DataFrame) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
+def _write_atomic(path: Path, text: str) -> None:
+    tmp = path.with_name(f".tmp-{path.name}")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+
+
 def write_report(directory: str | Path) -> list[Path]:
     """Write the sweep's report: ``report.md``, ``report.html`` and a PNG per outcome.
 
@@ -268,9 +276,10 @@ def write_report(directory: str | Path) -> list[Path]:
             "p",
             f"Base scenario: {spec.base}. Design: {spec.design}, {spec.points()} points x "
             f"{spec.replications} replications (seeds {spec.first_seed} to "
-            f"{spec.first_seed + spec.replications - 1}); steps: {spec.steps or 'the scenario'}"
-            f"'s; design seed {spec.seed}. Runs stored: {len(results)} "
-            f"({n_ok} ok, {n_failed} failed).",
+            f"{spec.first_seed + spec.replications - 1}); "
+            + (f"{spec.steps} quarters per run" if spec.steps else "the scenario's steps")
+            + f"; design seed {spec.seed}. Distinct runs stored: {len(results)} "
+            f"({n_ok} ok, {n_failed} failed); design points that coincide share their runs.",
         ),
         ("p", f"Reproduce: mesoscape sweep {meta.get('file', 'SWEEP_FILE')} --out {directory}"),
     ]
@@ -326,7 +335,7 @@ def write_report(directory: str | Path) -> list[Path]:
             data = base64.b64encode(value.read_bytes()).decode()
             body.append(f'<img alt="{value.stem}" src="data:image/png;base64,{data}">')
     md_path = directory / "report.md"
-    md_path.write_text("\n\n".join(md) + "\n", encoding="utf-8")
+    _write_atomic(md_path, "\n\n".join(md) + "\n")
     style = (
         "body{font-family:sans-serif;max-width:60em;margin:2em auto;padding:0 1em}"
         "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;"
@@ -339,5 +348,5 @@ def write_report(directory: str | Path) -> list[Path]:
         + "</body></html>\n"
     )
     html_path = directory / "report.html"
-    html_path.write_text(page, encoding="utf-8")
+    _write_atomic(html_path, page)
     return [md_path, html_path, *written]

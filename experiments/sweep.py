@@ -168,8 +168,14 @@ def _write_atomic(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
-def _prepare(directory: Path, sweep: Sweep, digest: str, points: list[dict[str, Any]]) -> None:
-    """Create or check the sweep directory; write the sweep, its design and scenario."""
+def _prepare(
+    directory: Path, sweep: Sweep, digest: str, x: Any, points: list[dict[str, Any]]
+) -> None:
+    """Create or check the sweep directory; write the sweep, its design and scenario.
+
+    ``design.parquet`` has one row per (point, replication): the run id, the parameter
+    values, and the point as SALib sampled it (``salib[j]`` columns, for the analysis).
+    """
     spec = sweep.spec
     meta = {
         "sweep": spec.model_dump(mode="json"),
@@ -208,7 +214,10 @@ def _prepare(directory: Path, sweep: Sweep, digest: str, points: list[dict[str, 
             for r in range(spec.replications):
                 seed = spec.first_seed + r
                 rid = parts.run_id(digest, params, seed, spec.steps)
-                rows.append({"point": i, "replication": r, "seed": seed, "run_id": rid, **params})
+                salib = {f"salib[{j}]": float(v) for j, v in enumerate(x[i])}
+                rows.append(
+                    {"point": i, "replication": r, "seed": seed, "run_id": rid, **params, **salib}
+                )
         buf = pa.BufferOutputStream()
         pq.write_table(pa.Table.from_pylist(rows), buf)
         _write_atomic(directory / DESIGN_FILE, buf.getvalue().to_pybytes())
@@ -321,8 +330,8 @@ def sweep(
     spec = sw.spec
     directory = Path(out) if out is not None else Path("results") / f"sweep-{spec.name}"
     digest = _digest(sw, target)
-    _, points = design_points(sw)
-    _prepare(directory, sw, digest, points)
+    x, points = design_points(sw)
+    _prepare(directory, sw, digest, x, points)
     parts.remove_temporaries(directory)
     done, corrupt = parts.scan(directory)
     for path in corrupt:
