@@ -214,7 +214,10 @@ def build_comparison(
         shock_step=shock_step(scenarios),
         versions=versions(),
     )
-    comparison.outcomes = pd.concat([outcomes, comparison._paired_outcomes()], ignore_index=True)
+    paired = comparison._paired_outcomes()
+    if len(paired):
+        outcomes = pd.concat([outcomes, paired], ignore_index=True)
+    comparison.outcomes = outcomes.astype({"seed": "int64", "value": "float64"})
     comparison.differences = comparison._differences()
     return comparison
 

@@ -170,7 +170,7 @@ def _frame_difference(saved: pd.DataFrame, again: pd.DataFrame, name: str) -> st
         same = (a == b) | (a.isna() & b.isna())
         if not same.all():
             i = int((~same).to_numpy().nonzero()[0][0])
-            where = _where(again.iloc[i], exclude=col)
+            where = _where(again, i, exclude=col)
             return (
                 f"{name}: column {col} differs{where}: saved {_short(a.iloc[i])}, "
                 f"re-run {_short(b.iloc[i])}"
@@ -178,11 +178,13 @@ def _frame_difference(saved: pd.DataFrame, again: pd.DataFrame, name: str) -> st
     return f"{name}: the bytes differ (same values: formatting or metadata)"
 
 
-def _where(row: pd.Series, exclude: str) -> str:
+def _where(frame: pd.DataFrame, i: int, exclude: str) -> str:
+    """Where row ``i`` is: its key columns (scenario, seed, quarter, industry...)."""
     parts = []
     for key in KEYS:
-        if key in row.index and key != exclude:
-            value = row[key]
+        if key in frame.columns and key != exclude:
+            value = frame[key].iloc[i]
+            value = value.item() if hasattr(value, "item") else value
             parts.append(f"quarter {value}" if key == "step" else f"{key} {value}")
     return f" at {', '.join(parts)}" if parts else ""
 
