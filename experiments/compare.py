@@ -234,9 +234,10 @@ def _row(
     k: int,
     n: int,
     word: str,
+    ties: int = 0,
 ) -> list[Any]:
     """One row of ``differences`` (columns of ``DIFFERENCE_COLUMNS``)."""
-    statement = f"{word} in {k} of {n} futures"
+    statement = f"{word} in {k} of {n} futures" + (f" (the same in {ties})" if ties else "")
     return [alt, o.name, o.label, o.unit, *means, *interval, method, k, n, statement]
 
 
@@ -329,6 +330,7 @@ class Comparison:
                     k, word = int((d > 0).sum()), "higher"
                 else:
                     k, word = int(sum(bool(o.better(x)) for x in d)), "better"
+                ties = int((d == 0).sum())
                 rows.append(
                     _row(
                         alt,
@@ -339,6 +341,7 @@ class Comparison:
                         k,
                         n,
                         word,
+                        ties,
                     )
                 )
             rows += self._paired_rows(alt)

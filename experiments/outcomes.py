@@ -52,8 +52,16 @@ class Outcome:
 
 _RUN = (
     Outcome("jobs_end", "Jobs at the end", "workers", "higher", "{:,.0f}"),
-    Outcome("unemployment_end", "Unemployment rate at the end", "share", "lower", "{:.2%}"),
-    Outcome("unemployment_peak", "Highest unemployment rate", "share", "lower", "{:.2%}"),
+    Outcome(
+        "unemployment_end",
+        "Unemployment rate at the end",
+        "share of labour force",
+        "lower",
+        "{:.2%}",
+    ),
+    Outcome(
+        "unemployment_peak", "Highest unemployment rate", "share of labour force", "lower", "{:.2%}"
+    ),
     Outcome(
         "grp_end", "Gross regional product, last quarter", "output/quarter", "higher", "{:,.0f}"
     ),

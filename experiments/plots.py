@@ -62,7 +62,9 @@ def _axis_format(ax: Axes, percent: bool, signed: bool = False) -> None:
     if percent:
         ax.yaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=1))
         if signed:
-            ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v * 100:+.1f} pp"))
+            ax.yaxis.set_major_formatter(
+                FuncFormatter(lambda v, _: "0 pp" if abs(v) < 1e-12 else f"{v * 100:+.1f} pp")
+            )
         return
     sign = "+" if signed else ""
 
@@ -84,7 +86,7 @@ def _events(ax: Axes, comparison: Comparison) -> None:
             if 0 < e.step <= comparison.steps:
                 seen.setdefault((e.step, e.type), None)
     for step, kind in sorted(seen):
-        ax.axvline(step, color="#888888", linestyle="--", linewidth=0.9, zorder=0)
+        ax.axvline(step, color="#777777", linestyle="--", linewidth=0.9, zorder=1.5)
         ax.text(
             step,
             0.03,

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import base64
 import html
+import json
 import math
 import textwrap
 from collections.abc import Callable
@@ -68,7 +69,7 @@ def fmt_difference(o: Outcome | None, value: float) -> str:
     """A difference with its sign; shares as percentage points."""
     if value is None or not math.isfinite(value):
         return "n/a"
-    if o is not None and o.unit in ("share", "share of jobs"):
+    if o is not None and o.unit.startswith("share"):
         return f"{value * 100:+.2f} pp"
     spec = (o.fmt if o else "{:,.4g}").replace("{:", "{:+", 1)
     return spec.format(value)
@@ -172,14 +173,57 @@ def _scenario_rows(c: Comparison) -> str:
     return f"<table>{head}<th>Events</th></tr>{''.join(rows)}</table>"
 
 
+def _colour(c: Comparison, r: pd.Series) -> str:
+    """CSS class of a row: clearly better (3 in 4 futures or more), clearly worse, or none."""
+    if r["outcome"] in PAIRED_OUTCOMES:
+        return "better" if r["better"] >= 0.75 * r["n"] else ""
+    if r["better"] >= 0.75 * r["n"]:
+        return "better"
+    return "worse" if _worse(c, r) >= 0.75 * r["n"] else ""
+
+
+def _worse(c: Comparison, r: pd.Series) -> int:
+    """In how many futures an alternative did worse than the baseline on a run outcome."""
+    o = OUTCOMES[r["outcome"]]
+    d = c.values(r["alternative"], r["outcome"]) - c.values(c.baseline, r["outcome"])
+    return sum(bool(o.better(-x)) for x in d if x != 0)
+
+
+def _in_short(c: Comparison, alt: str) -> str:
+    """The outcomes whose 95% interval excludes zero, in plain words."""
+    d = c.differences[(c.differences["alternative"] == alt)]
+    clear = d[(d["ci_low"] > 0) | (d["ci_high"] < 0)]
+    clear = clear[clear["outcome"].isin(list(c.outcomes["outcome"].unique()))]
+    items = []
+    for _, r in clear.iterrows():
+        o = OUTCOMES.get(r["outcome"])
+        if r["outcome"] in PAIRED_OUTCOMES or (o is not None and o.direction == "neutral"):
+            continue
+        statement = r["statement"]
+        if o is not None and not o.better(r["mean_difference"]):
+            statement = f"worse in {_worse(c, r)} of {r['n']} futures"
+        items.append(
+            f"<li>{_e(r['label'])}: <b>{_e(fmt_difference(o, r['mean_difference']))}</b> "
+            f"{_e(_interval(o, r))}, {_e(statement)}</li>"
+        )
+    if not items:
+        return (
+            "<p><b>In short:</b> no outcome differs clearly (every 95% interval includes "
+            "zero); more replications may tell.</p>"
+        )
+    return (
+        f"<p><b>In short:</b> the clear differences (95% interval excludes zero) of "
+        f"{_e(alt)} against {_e(c.baseline)}:</p><ul>{''.join(items)}</ul>"
+    )
+
+
 def _difference_table(c: Comparison, alt: str) -> str:
     d = c.differences[c.differences["alternative"] == alt]
     rows = []
     for _, r in d.iterrows():
         o = OUTCOMES.get(r["outcome"])
-        base = "" if r["outcome"] in PAIRED_OUTCOMES else fmt_value(o, r["baseline_mean"])
-        share = r["better"] / max(r["n"], 1)
-        cls = "better" if share >= 0.75 else "worse" if share <= 0.25 else ""
+        base = "—" if r["outcome"] in PAIRED_OUTCOMES else fmt_value(o, r["baseline_mean"])
+        cls = _colour(c, r)
         if o is not None and o.direction == "neutral":
             cls = "muted"
         rows.append(
@@ -255,7 +299,11 @@ def report_html(c: Comparison, folder: str = "DIR", figures: dict[str, Any] | No
         "a 95% interval for that mean, and in how many futures the alternative did better.</p>",
     ]
     for alt in c.alternatives:
-        parts += [f"<h2>{_e(alt)} against {_e(c.baseline)}</h2>", _difference_table(c, alt)]
+        parts += [
+            f"<h2>{_e(alt)} against {_e(c.baseline)}</h2>",
+            _in_short(c, alt),
+            _difference_table(c, alt),
+        ]
     parts += [
         f"<p class=muted>{_e(INTERVAL_RULE)}</p>",
         _shock_note(c),
@@ -378,3 +426,40 @@ def save_comparison(c: Comparison, out_dir: str | Path, force: bool = False) -> 
         checkpoint("provenance.json")
 
     return write_result(out, write, comparison_identity(c), force=force)
+
+
+def load_comparison(folder: str | Path) -> Comparison:
+    """Read a saved comparison back (after checking it against its manifest).
+
+    The differences, bands and plots are recomputed from the saved runs' outcomes and series,
+    exactly as ``compare`` made them.
+
+    Raises:
+        StoreError: the manifest is missing or does not verify, or it is not a comparison.
+    """
+    from experiments.compare import build_comparison
+    from experiments.outcomes import RUN_OUTCOMES
+    from experiments.store import StoreError, verify
+
+    folder = Path(folder)
+    manifest = verify(folder)
+    if manifest.get("kind") != "comparison":
+        raise StoreError(f"{folder}: holds a {manifest.get('kind')}, not a comparison")
+    provenance = json.loads((folder / "provenance.json").read_text(encoding="utf-8"))
+    scenarios = [load_scenario(folder / f) for f in provenance["scenario_files"]]
+    names, seeds = provenance["scenarios"], provenance["seeds"]
+    series = pd.read_parquet(folder / "series.parquet")
+    outcomes = pd.read_csv(folder / "outcomes.csv")
+    runs = []
+    for name in names:
+        for seed in seeds:
+            o = outcomes[(outcomes["scenario"] == name) & (outcomes["seed"] == seed)]
+            values = dict(zip(o["outcome"], o["value"], strict=True))
+            s = series[(series["scenario"] == name) & (series["seed"] == seed)]
+            runs.append(
+                {
+                    "outcomes": {k: float(values[k]) for k in RUN_OUTCOMES},
+                    "series": s.drop(columns=["scenario", "seed"]).reset_index(drop=True),
+                }
+            )
+    return build_comparison(scenarios, list(seeds), runs)
