@@ -4,7 +4,8 @@
   intervals (SALib ``sobol.analyze``, bootstrap over the Saltelli sample).
 * ``morris`` sweeps: Morris elementary effects, ``mu*`` (mean absolute effect, with its
   95% bootstrap interval) and ``sigma`` (spread: interactions or non-linearity)
-  (SALib ``morris.analyze``).
+  (SALib ``morris.analyze``). An effect is the outcome's change per unit of the
+  parameter's range scaled to [0, 1]: about the change across the whole range.
 * ``grid`` and ``latin_hypercube`` sweeps: Spearman rank correlation of each parameter
   with each outcome (a screening, not a variance decomposition).
 
@@ -191,7 +192,7 @@ def plot(table: pd.DataFrame, outcome: str, path: str | Path) -> Path:
         )
         for n, x, yv in zip(names, table["mu_star"], table["sigma"], strict=True):
             ax.annotate(n, (x, yv), textcoords="offset points", xytext=(5, 4), fontsize=8)
-        ax.set_xlabel("mu* (mean absolute elementary effect, outcome units)")
+        ax.set_xlabel("mu* (mean absolute effect of moving across the whole range, outcome units)")
         ax.set_ylabel("sigma (spread of the effects)")
         ax.set_title(f"Morris screening: {label}")
         ax.grid(alpha=0.3)
