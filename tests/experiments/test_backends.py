@@ -59,9 +59,3 @@ def test_cancel_stops_submitting_and_raises():
             if i == 3:
                 stop.set()
     assert len(started) < 10
-
-
-def test_local_processes_give_the_same_results():
-    with executor(workers=2) as ex:
-        found = sorted((i, r) for i, r, e in run_all(ex, square, [(k,) for k in (0, 1, 2, 4)]))
-    assert found == [(0, 0), (1, 1), (2, 4), (3, 16)]
