@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
 from typing import Any
 
@@ -83,8 +84,14 @@ def executor(workers: int | None = None, scheduler: str | None = None) -> Iterat
     for key, value in ONE_THREAD_ENV.items():
         os.environ.setdefault(key, value)  # inherited by the spawned workers
     ctx = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=pin_blas) as ex:
+    ex = ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=pin_blas)
+    try:
         yield ex
+    except BaseException:
+        # cancelled or failed: do not wait for the tasks still running (they end on their own)
+        ex.shutdown(wait=False, cancel_futures=True)
+        raise
+    ex.shutdown(wait=True)
 
 
 @contextmanager
@@ -111,26 +118,65 @@ def _dask_executor(workers: int | None, scheduler: str) -> Iterator[Executor]:
             cluster.close()
 
 
+class Cancelled(Exception):
+    """The caller asked to stop (its ``cancel`` event was set); no result is returned."""
+
+
 def run_all(
     ex: Executor,
     fn: Callable[..., Any],
     tasks: Iterable[tuple[Any, ...]],
     progress: Callable[[int], None] | None = None,
+    *,
+    window: int | None = None,
+    cancel: threading.Event | None = None,
 ) -> Iterator[tuple[int, Any, BaseException | None]]:
     """Submit ``fn(*task)`` for every task, yield ``(index, result, error)`` as they finish.
 
-    A task that raises is yielded with its error (result None); the others go on.
+    A task that raises is yielded with its error (result None); the others go on. Results
+    come in the order they finish: callers that need a fixed order sort by ``index``.
 
     Args:
         ex: the executor.
         fn: a picklable function (module level).
-        tasks: argument tuples.
+        tasks: argument tuples (read lazily: at most ``window`` are submitted ahead).
         progress: called with 1 after each finished task (e.g. a progress bar's update).
+        window: at most this many tasks submitted and not yet finished (default: all at
+            once). Bounds the driver's memory, and what is left to cancel.
+        cancel: when set, nothing more is submitted, the tasks not yet started are
+            cancelled and ``Cancelled`` is raised (checked at least every 0.2 s).
+
+    Raises:
+        Cancelled: ``cancel`` was set.
     """
-    futures = {ex.submit(pinned, fn, *task): i for i, task in enumerate(tasks)}
-    for future in as_completed(futures):
-        i = futures[future]
-        error = future.exception()
-        if progress is not None:
-            progress(1)
-        yield i, (None if error is not None else future.result()), error
+    todo = enumerate(tasks)
+    pending: dict[Future, int] = {}
+    limit = window if window is not None and window > 0 else None
+
+    def stop() -> None:
+        for future in pending:
+            future.cancel()
+        raise Cancelled("cancelled by the caller")
+
+    def fill() -> None:
+        while limit is None or len(pending) < limit:
+            if cancel is not None and cancel.is_set():
+                stop()
+            item = next(todo, None)
+            if item is None:
+                return
+            i, task = item
+            pending[ex.submit(pinned, fn, *task)] = i
+
+    fill()
+    while pending:
+        if cancel is not None and cancel.is_set():
+            stop()
+        done, _ = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+        for future in done:
+            i = pending.pop(future)
+            error = future.exception()
+            if progress is not None:
+                progress(1)
+            yield i, (None if error is not None else future.result()), error
+        fill()

@@ -6,12 +6,13 @@ import argparse
 import os
 import subprocess
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from scenarios import (
     ScenarioError,
     check_files,
-    describe_field,
     list_builtins,
     load_scenario,
 )
@@ -52,26 +53,30 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    """Run one scenario, print a summary, save the series."""
-    from experiments.run import run, save_result, summary_table
+    """Run one scenario, print a summary, save the series (atomically; see experiments.store)."""
+    from experiments.run import BadArgument, default_out, run, save_result, summary_table
+    from experiments.store import StoreError, check_target
 
     scenario = load_scenario(args.scenario)
     try:
+        out = Path(args.out) if args.out else default_out(scenario.name, args.seed)
+        steps = scenario.steps if args.steps is None else args.steps
+        identity = {"kind": "run", "scenarios": [scenario.name], "seeds": [args.seed]}
+        check_target(out, {**identity, "steps": steps}, force=args.force)  # before the work
         result = run(scenario, seed=args.seed, steps=args.steps, progress=sys.stderr.isatty())
-    except ScenarioError:  # the only parameter set here is the number of steps
-        allowed = describe_field("steps")
-        print(f"--steps: {args.steps} is out of range; allowed: {allowed}", file=sys.stderr)
+        save_result(result, out, force=args.force)  # first: kept even if nobody reads stdout
+    except BadArgument as exc:
+        print(f"--{exc}", file=sys.stderr)  # "--steps: 0 is not allowed; allowed: ..."
         return EXIT_INPUT
-    steps = result.scenario.steps
-    out = Path(args.out) if args.out else Path("results") / f"{scenario.name}-seed{args.seed}"
-    try:
-        save_result(result, out)  # first: the results are kept even if nobody reads stdout
+    except StoreError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_INPUT
     except OSError as exc:
         print(f"{out}: --out: cannot write the results there ({exc.strerror})", file=sys.stderr)
         return EXIT_INPUT
     print(summary_table(result))
     print(f"\nSeries saved to {out}/ (series.parquet, series.csv, tables, provenance.json)")
-    print(f"Wall time: {result.wall_time:.2f} s for {steps} quarters")
+    print(f"Wall time: {result.wall_time:.2f} s for {result.scenario.steps} quarters")
     return EXIT_OK
 
 
@@ -133,6 +138,103 @@ def cmd_app(args: argparse.Namespace) -> int:
     return subprocess.call(command, env=env)
 
 
+def cmd_sweep(args: argparse.Namespace) -> int:
+    """Run a parameter sweep into a resumable result store; exit 1 if any run failed."""
+    from experiments.sweep import sweep
+
+    summary = sweep(
+        args.file,
+        out=args.out,
+        workers=args.workers,
+        scheduler=args.scheduler,
+        progress=sys.stderr.isatty(),
+    )
+    print(summary)
+    for path in summary.report[:2]:
+        print(f"Report: {path}")
+    return summary.exit_code
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    """Compare scenarios over replications; print the table; save plots, report, tables."""
+    from experiments.compare import compare, default_out
+    from experiments.run import BadArgument
+    from experiments.store import StoreError, check_target
+
+    try:
+        scenarios = [load_scenario(name) for name in args.scenarios]
+        names = [s.name for s in scenarios]
+        out = Path(args.out) if args.out else default_out(names)
+        if len(set(names)) == len(names):  # refuse an occupied --out before the work
+            steps = args.steps or max(s.steps for s in scenarios)
+            seeds = list(range(1, args.replications + 1))
+            identity = {"kind": "comparison", "scenarios": names, "seeds": seeds, "steps": steps}
+            check_target(out, identity, force=args.force)
+        stage = f"--scheduler {args.scheduler}: cannot use it" if args.scheduler else "compare"
+        with _progress_bar("runs") as tick:
+            comparison = compare(
+                scenarios,
+                replications=args.replications,
+                workers=args.workers,
+                scheduler=args.scheduler,
+                steps=args.steps,
+                progress=tick,
+            )
+        stage = f"{out}: --out: cannot write the results there"
+        comparison.save(out, force=args.force)  # first: kept even if nobody reads stdout
+    except BadArgument as exc:
+        flag = str(exc).split(":")[0] in ("steps", "replications")  # a command-line option
+        print(f"--{exc}" if flag else str(exc), file=sys.stderr)
+        return EXIT_INPUT
+    except StoreError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_INPUT
+    except OSError as exc:  # an unreachable scheduler, an unwritable folder
+        print(f"{stage} ({exc.strerror or exc})", file=sys.stderr)
+        return EXIT_INPUT
+    except RuntimeError as exc:  # a run failed: a bug, reported in one line
+        print(f"compare: {exc}", file=sys.stderr)
+        return EXIT_FAIL
+    print(comparison.table())
+    print(f"\nSaved to {out}/ (report.html, figures/*.png, tables, provenance.json)")
+    return EXIT_OK
+
+
+def cmd_replay(args: argparse.Namespace) -> int:
+    """Re-run a saved run or comparison; exit 0 if identical, 1 naming what differs."""
+    from experiments.replay import replay
+    from experiments.store import StoreError
+
+    try:
+        report = replay(args.folder, workers=args.workers)
+    except StoreError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_INPUT
+    print(str(report), file=sys.stdout if report.ok else sys.stderr)
+    return EXIT_OK if report.ok else EXIT_FAIL
+
+
+@contextmanager
+def _progress_bar(unit: str) -> Iterator[Callable[[int, int], None]]:
+    """A ``progress(done, total)`` callback: a tqdm bar on stderr when it is a terminal."""
+    if not sys.stderr.isatty():
+        yield lambda done, total: None
+        return
+    from tqdm import tqdm
+
+    bar = tqdm(total=0, unit=unit, file=sys.stderr, leave=False)
+
+    def tick(done: int, total: int) -> None:
+        bar.total = total
+        bar.n = done
+        bar.refresh()
+
+    try:
+        yield tick
+    finally:
+        bar.close()
+
+
 def _positive_int(text: str) -> int:
     try:
         value = int(text)
@@ -169,6 +271,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--steps", type=_positive_int, default=None, help="quarters (default: the scenario's)"
     )
     p.add_argument("--out", default=None, help="folder for the results")
+    p.add_argument("--force", action="store_true", help="replace a different result in --out")
     p.set_defaults(func=cmd_run)
     p = sub.add_parser("validate", help="check the stylized facts; write a report")
     p.add_argument("--region", default="heartland", help="heartland, agrifood or mining")
@@ -185,6 +288,31 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=_port, default=8765)
     p.set_defaults(func=cmd_app)
+    p = sub.add_parser("sweep", help="run a parameter sweep (resumable) with sensitivity")
+    p.add_argument("file", metavar="SWEEP_FILE", help="the sweep file (TOML)")
+    p.add_argument(
+        "--out", default=None, help="folder of the results (default: results/sweep-NAME)"
+    )
+    p.add_argument("--workers", type=_positive_int, default=None, help="worker processes")
+    p.add_argument(
+        "--scheduler", default=None, help="a Dask scheduler address, or 'local' for a local cluster"
+    )
+    p.set_defaults(func=cmd_sweep)
+    p = sub.add_parser("compare", help="compare scenarios over replications (paired)")
+    p.add_argument("scenarios", nargs="+", metavar="SCENARIO", help="baseline first; names/paths")
+    p.add_argument("--replications", type=_positive_int, default=10, help="seeds 1..N (10)")
+    p.add_argument("--workers", type=_positive_int, default=None, help="worker processes")
+    p.add_argument(
+        "--scheduler", default=None, help="a Dask scheduler address, or 'local' for a local cluster"
+    )
+    p.add_argument("--steps", type=_positive_int, default=None, help="quarters per run")
+    p.add_argument("--out", default=None, help="folder (default: results/compare-NAMES)")
+    p.add_argument("--force", action="store_true", help="replace a different result in --out")
+    p.set_defaults(func=cmd_compare)
+    p = sub.add_parser("replay", help="re-run a saved run or comparison, check it is identical")
+    p.add_argument("folder", metavar="DIR", help="a folder saved by run or compare")
+    p.add_argument("--workers", type=_positive_int, default=1, help="worker processes (1)")
+    p.set_defaults(func=cmd_replay)
     return parser
 
 

@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 import json
+import math
+import numbers
 import platform
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
+from experiments.store import MANIFEST, StoreError, read_manifest, safe_name, verify, write_result
 from model import RegionModel
-from scenarios import Scenario, load_scenario, scenario_to_toml, with_params
+from scenarios import Scenario, describe_field, load_scenario, scenario_to_toml, with_params
 
+#: the most steps a scenario may have (the schema's bound)
+STEPS_MAX = next(m.le for m in Scenario.model_fields["steps"].metadata if hasattr(m, "le"))
 PACKAGES = ("mesoscape", "mesa", "numpy", "pandas", "pyarrow", "pydantic")
 
 
@@ -52,6 +59,62 @@ def versions() -> dict[str, str]:
     return found
 
 
+#: the largest seed accepted (numpy takes any; this keeps seeds printable and portable)
+SEED_MAX = 2**63 - 1
+
+
+class BadArgument(ValueError):
+    """An argument of the Python API that is not allowed; the message says what is."""
+
+
+def _whole(value: object) -> int | None:
+    """``value`` as an int if it is a whole number (not a bool, NaN or inf), else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, numbers.Real) and math.isfinite(value) and float(value).is_integer():
+        return int(value)
+    return None
+
+
+def check_seed(seed: object) -> int:
+    """The seed as an int, or a BadArgument saying what is allowed."""
+    n = _whole(seed)
+    if n is None or not 0 <= n <= SEED_MAX:
+        raise BadArgument(
+            f"seed: {show(seed)} is not allowed; allowed: a whole number from 0 to {SEED_MAX}"
+        )
+    return n
+
+
+def check_steps(steps: object) -> int:
+    """The number of steps as an int, or a BadArgument saying what is allowed."""
+    n = _whole(steps)
+    allowed = describe_field("steps")
+    if n is None or not 1 <= n <= STEPS_MAX:
+        raise BadArgument(f"steps: {show(steps)} is not allowed; allowed: {allowed}")
+    return n
+
+
+def show(value: object) -> str:
+    """A value as a message shows it: short, on one line."""
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def with_steps(scenario: Scenario, steps: int | None) -> Scenario:
+    """The scenario that runs ``steps`` quarters (itself if None or unchanged).
+
+    The saved scenario must reproduce the run: it carries the steps run, and the events
+    after the end (which never fire in this run) are left out.
+    """
+    if steps is None or steps == scenario.steps:
+        return scenario
+    events = [e for e in scenario.events if e.step <= steps]
+    return with_params(scenario, {"steps": steps, "events": events})
+
+
 def run(
     scenario: Scenario | str,
     seed: int = 0,
@@ -70,15 +133,16 @@ def run(
 
     Returns:
         The run's series, tables, ledger and log.
+
+    Raises:
+        BadArgument: a seed or number of steps that is not allowed (e.g. ``steps=1.5``).
     """
-    if isinstance(scenario, str):
+    seed = check_seed(seed)
+    if steps is not None:
+        steps = check_steps(steps)
+    if isinstance(scenario, (str, Path)):
         scenario = load_scenario(scenario)
-    if steps is not None and int(steps) != scenario.steps:
-        # the saved scenario must reproduce this run: it carries the steps run, and the
-        # events after the end (which never fire in this run) are left out
-        n = int(steps)
-        events = [e for e in scenario.events if e.step <= n]
-        scenario = with_params(scenario, {"steps": n, "events": events})
+    scenario = with_steps(scenario, steps)
     n = scenario.steps
     start = time.perf_counter()
     model = RegionModel(scenario, seed=seed)
@@ -109,48 +173,128 @@ def run(
     )
 
 
-def save_result(result: RunResult, out_dir: str | Path) -> list[Path]:
-    """Save a run's series and tables as Parquet and CSV, with its provenance.
+def run_identity(result: RunResult) -> dict[str, Any]:
+    """What a saved run is, for its manifest: kind, scenario, seed, steps and versions."""
+    return {
+        "kind": "run",
+        "scenarios": [result.scenario.name],
+        "seeds": [int(result.seed)],
+        "steps": int(result.series["step"].max()),
+        "versions": versions(),
+    }
 
-    Written: ``series.parquet``/``.csv``, one file pair per tidy table, ``ledger.csv``,
-    ``log.txt``, ``scenario.toml`` (self-contained: reloading it reproduces the run) and
-    ``provenance.json`` (seed, scenario name, package versions). Nothing written depends
-    on the machine's clock, so the same scenario and seed give byte-identical files.
 
-    Returns:
-        The paths written.
+def write_run_files(
+    result: RunResult, folder: Path, checkpoint: Callable[[str], None] = lambda what: None
+) -> list[str]:
+    """Write a run's files into ``folder`` (see ``save_result``); return their names.
+
+    Args:
+        result: the run.
+        folder: an existing, empty directory.
+        checkpoint: called with the file name after each file (the store's pause points).
     """
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    written: list[Path] = []
+    written: list[str] = []
+
+    def done(name: str) -> None:
+        written.append(name)
+        checkpoint(name)
+
     frames = {"series": result.series, **result.tables}
     for name, frame in frames.items():
-        pq = out / f"{name}.parquet"
-        frame.to_parquet(pq, index=False)
-        csv = out / f"{name}.csv"
-        frame.to_csv(csv, index=False, float_format="%.10g")
-        written += [pq, csv]
-    ledger = out / "ledger.csv"
-    result.ledger.to_csv(ledger, index=False)
-    log = out / "log.txt"
-    log.write_text("".join(f"Q{step}: {text}\n" for step, text in result.log), encoding="utf-8")
-    scen = out / "scenario.toml"
-    scen.write_text(scenario_to_toml(result.scenario), encoding="utf-8")
-    prov = out / "provenance.json"
-    prov.write_text(
-        json.dumps(
-            {
-                "scenario": result.scenario.name,
-                "seed": result.seed,
-                "steps": int(result.series["step"].max()),
-                "versions": versions(),
-            },
-            indent=2,
-        )
-        + "\n",
-        encoding="utf-8",
+        frame.to_parquet(folder / f"{name}.parquet", index=False)
+        done(f"{name}.parquet")
+        frame.to_csv(folder / f"{name}.csv", index=False, float_format="%.10g")
+        done(f"{name}.csv")
+    result.ledger.to_csv(folder / "ledger.csv", index=False)
+    done("ledger.csv")
+    log = "".join(f"Q{step}: {text}\n" for step, text in result.log)
+    (folder / "log.txt").write_text(log, encoding="utf-8")
+    done("log.txt")
+    (folder / "scenario.toml").write_text(scenario_to_toml(result.scenario), encoding="utf-8")
+    done("scenario.toml")
+    identity = run_identity(result)
+    provenance = {
+        "scenario": result.scenario.name,
+        "seed": result.seed,
+        "steps": identity["steps"],
+        "versions": identity["versions"],
+    }
+    (folder / "provenance.json").write_text(json.dumps(provenance, indent=2) + "\n", "utf-8")
+    done("provenance.json")
+    return written
+
+
+def default_out(scenario_name: str, seed: int) -> Path:
+    """The default output folder of a run, from the scenario's (slug) name and the seed.
+
+    Raises:
+        StoreError: if the name cannot be part of a path (then ``--out`` is needed).
+    """
+    return Path("results") / f"{safe_name(scenario_name)}-seed{int(seed)}"
+
+
+def save_result(result: RunResult, out_dir: str | Path, force: bool = False) -> list[Path]:
+    """Save a run's series and tables as Parquet and CSV, with its provenance, atomically.
+
+    Written: ``series.parquet``/``.csv``, one file pair per tidy table, ``ledger.csv``,
+    ``log.txt``, ``scenario.toml`` (self-contained: reloading it reproduces the run),
+    ``provenance.json`` (seed, scenario name, package versions) and, last, ``manifest.json``
+    (every file's size and sha256). Nothing written depends on the machine's clock, so the
+    same scenario and seed give byte-identical files. The files go to a temporary folder
+    renamed into place when complete (``experiments.store``): a crash leaves no folder, the
+    old result, or the new one, never a mix.
+
+    Args:
+        result: the run.
+        out_dir: the result folder.
+        force: replace a different result already in ``out_dir`` (whole).
+
+    Returns:
+        The paths written (the manifest last).
+
+    Raises:
+        StoreError: the folder holds another result (without ``force``), another writer is
+            saving into it, or it is not a result folder.
+    """
+    names: list[str] = []
+
+    def write(folder: Path, checkpoint: Callable[[str], None]) -> None:
+        names[:] = write_run_files(result, folder, checkpoint)
+
+    out = write_result(out_dir, write, run_identity(result), force=force)
+    if not names:  # the same result was already there
+        names = [n for n in read_manifest(out)["files"]]
+    return [out / n for n in names] + [out / MANIFEST]
+
+
+def load_run(folder: str | Path) -> RunResult:
+    """Read a saved run back, after checking it against its manifest.
+
+    Raises:
+        StoreError: the manifest is missing or does not verify, or it is not a run.
+    """
+    folder = Path(folder)
+    manifest = verify(folder)
+    if manifest.get("kind") != "run":
+        raise StoreError(f"{folder}: holds a {manifest.get('kind')}, not a run")
+    scenario = load_scenario(folder / "scenario.toml")
+    tables = {
+        p.stem: pd.read_parquet(p) for p in sorted(folder.glob("*.parquet")) if p.stem != "series"
+    }
+    log = []
+    for line in (folder / "log.txt").read_text(encoding="utf-8").splitlines():
+        head, _, text = line.partition(": ")
+        log.append((int(head[1:]), text))
+    return RunResult(
+        scenario=scenario,
+        seed=int(manifest["seeds"][0]),
+        series=pd.read_parquet(folder / "series.parquet"),
+        tables=tables,
+        ledger=pd.read_csv(folder / "ledger.csv"),
+        log=log,
+        wall_time=float("nan"),
     )
-    return [*written, ledger, log, scen, prov]
 
 
 SUMMARY_ROWS = (

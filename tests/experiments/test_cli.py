@@ -202,3 +202,65 @@ def test_a_closed_pipe_stops_quietly_after_saving(tmp_path):
     proc.wait(timeout=120)
     assert "Traceback" not in err
     assert (out / "series.csv").exists()
+
+
+# ------------------------------------------------------------ run --force, compare, replay
+
+
+def test_run_refuses_an_occupied_folder_before_running_unless_forced(tmp_path, capsys):
+    out = tmp_path / "r"
+    assert run_cli(out, seed=1, steps=2) == 0
+    capsys.readouterr()
+    assert run_cli(out, seed=2, steps=2) == 2
+    err = capsys.readouterr().err
+    assert err.strip() == (
+        f"{out}: already holds a run of baseline, seed 1; use --force to replace it, "
+        "or choose another --out"
+    )
+    assert run_cli(out, seed=1, steps=2) == 0  # the same run again: fine
+    argv = ["run", "baseline", "--seed", "2", "--steps", "2", "--out", str(out), "--force"]
+    assert main(argv) == 0
+    assert json.loads((out / "provenance.json").read_text())["seed"] == 2
+
+
+def test_run_steps_out_of_range_says_what_is_allowed(tmp_path, capsys):
+    assert main(["run", "baseline", "--steps", "0", "--out", str(tmp_path / "r")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err == "--steps: 0 is not allowed; allowed: a whole number from 1 to 2000"
+
+
+def test_compare_prints_the_table_and_saves_the_report(tmp_path, capsys):
+    out = tmp_path / "cmp"
+    argv = ["compare", "decline_no_policy", "decline_bottom_up", "--replications", "2",
+            "--steps", "6", "--workers", "1", "--out", str(out)]  # fmt: skip
+    assert main(argv) == 0
+    text = capsys.readouterr().out
+    assert text.startswith("decline_bottom_up vs decline_no_policy (baseline): 2 futures")
+    assert "Jobs at the end" in text and "of 2 futures" in text and "[" in text
+    assert f"Saved to {out}/" in text
+    for name in ("report.html", "figures/difference_employment.png", "manifest.json"):
+        assert (out / name).is_file()
+    # occupied by another comparison: refused before any run, with a clear line
+    assert main([*argv[:4], "3", *argv[5:]]) == 2
+    err = capsys.readouterr().err
+    assert "already holds a comparison of decline_no_policy, decline_bottom_up" in err
+    assert main(["replay", str(out)]) == 0
+    assert "identical" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("argv", "says"),
+    [
+        (["compare", "baseline", "foresight", "--replications", "0"],
+         "--replications: 0 is not allowed; allowed: a whole number from 1 to 1000"),
+        (["compare", "baseline"], "scenarios: 1 given; allowed: 2 to 12"),
+        (["compare", "baseline", "basline"], "basline"),
+        (["compare", "baseline", "foresight", "--steps", "0"], "--steps: 0 is not allowed"),
+        (["replay"], "DIR"),
+    ],
+)  # fmt: skip
+def test_bad_compare_arguments_are_input_errors(argv, says, tmp_path, capsys):
+    assert main([*argv, "--out", str(tmp_path / "o")] if argv[0] == "compare" else argv) == 2
+    err = capsys.readouterr().err
+    assert says in err and "Traceback" not in err
+    assert not (tmp_path / "o").exists()

@@ -8,7 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from experiments.run import run, save_result, summary_table
+from experiments.run import BadArgument, load_run, run, save_result, summary_table
+from experiments.store import StoreError
 from model.observables import INDICATORS, TABLES
 from scenarios import load_scenario
 from scenarios.schema import (
@@ -88,8 +89,9 @@ def test_save_result_writes_the_documented_files(result, tmp_path):
     written = save_result(result, tmp_path / "out")
     names = {p.name for p in written}
     expected = {f"{t}.{ext}" for t in ("series", *TABLES) for ext in ("parquet", "csv")}
-    expected |= {"ledger.csv", "log.txt", "scenario.toml", "provenance.json"}
+    expected |= {"ledger.csv", "log.txt", "scenario.toml", "provenance.json", "manifest.json"}
     assert names == expected
+    assert written[-1].name == "manifest.json"  # written last
     assert {p.name for p in (tmp_path / "out").iterdir()} == expected
     for path in written:
         assert path.is_file()
@@ -140,3 +142,54 @@ def test_summary_table_shows_start_end_and_totals(result):
     assert any(line.startswith("Firms") for line in lines)
     births = next(line for line in lines if line.startswith("Firm births"))
     assert births.split()[-1] == f"{result.series['births'].iloc[1:].sum():,.0f}"
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"steps": 1.5}, "steps: 1.5 is not allowed; allowed: a whole number from 1 to 2000"),
+        ({"steps": 0}, "steps: 0 is not allowed; allowed: a whole number from 1 to 2000"),
+        ({"steps": 2001}, "steps: 2001 is not allowed"),
+        ({"steps": True}, "steps: True is not allowed"),
+        ({"steps": "3"}, "steps: '3' is not allowed"),
+        ({"seed": "x"}, "seed: 'x' is not allowed; allowed: a whole number from 0 to"),
+        ({"seed": None}, "seed: None is not allowed"),
+        ({"seed": float("nan")}, "seed: nan is not allowed"),
+        ({"seed": float("inf")}, "seed: inf is not allowed"),
+        ({"seed": True}, "seed: True is not allowed"),
+        ({"seed": 2.5}, "seed: 2.5 is not allowed"),
+        ({"seed": -1}, "seed: -1 is not allowed"),
+        ({"seed": 2**64}, f"seed: {2**64} is not allowed"),
+    ],
+)
+def test_bad_steps_and_seeds_are_refused_with_the_projects_message(kwargs, message):
+    with pytest.raises(BadArgument) as info:
+        run("baseline", **kwargs)
+    assert str(info.value).startswith(message)
+    assert isinstance(info.value, ValueError)
+
+
+def test_whole_valued_numbers_are_accepted_as_seed_and_steps():
+    import numpy as np
+
+    a = run(small_scenario(steps=2), seed=np.int64(4), steps=2.0)
+    b = run(small_scenario(steps=2), seed=4.0, steps=np.int32(2))
+    assert a.seed == b.seed == 4 and isinstance(a.seed, int)
+    pd.testing.assert_frame_equal(a.series, b.series)
+
+
+def test_load_run_reads_back_what_was_saved_and_refuses_an_edited_folder(result, tmp_path):
+    out = tmp_path / "r"
+    save_result(result, out)
+    back = load_run(out)
+    assert back.seed == result.seed and back.scenario == result.scenario
+    pd.testing.assert_frame_equal(back.series, result.series, check_dtype=False)
+    assert back.log == result.log
+    assert set(back.tables) == set(result.tables)
+    with (out / "log.txt").open("a", encoding="utf-8") as fh:
+        fh.write("Q9: something else\n")
+    with pytest.raises(StoreError, match="log.txt: .*manifest"):
+        load_run(out)
+    (out / "manifest.json").unlink()
+    with pytest.raises(StoreError, match="manifest.json is missing"):
+        load_run(out)
