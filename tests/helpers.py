@@ -12,7 +12,7 @@ institution and policy tests.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scenarios.schema import (
     Catalogue,
@@ -25,6 +25,10 @@ from scenarios.schema import (
     RegionIndustry,
     Scenario,
 )
+
+if TYPE_CHECKING:
+    from model import RegionModel
+    from model.firms import Hiring, Production
 
 CAPABILITIES = [
     "precision_machining",
@@ -331,3 +335,41 @@ def service_scenario(
     )
     values.update(overrides)
     return Scenario(**values)
+
+
+# ------------------------------------------------------------------ one behaviour at a time
+
+
+def produce(model: RegionModel) -> Production:
+    """``Firms.produce`` with the model's collaborators, as ``RegionModel.step`` calls it."""
+    return model.firms.produce(
+        model.market, model.wages(), model.fixed_cost, model.policy.pay_subsidies
+    )
+
+
+def adjust_employment(model: RegionModel) -> Hiring:
+    """``Firms.adjust_employment`` with the model's labour pool, space and entrant fit."""
+    return model.firms.adjust_employment(
+        model.labour, model.space, model.institutions.entrant_fit()
+    )
+
+
+def innovate(model: RegionModel) -> int:
+    """``Firms.innovate`` with the ``innovation`` draws of the model's current quarter."""
+    f = model.firms
+    return f.innovate(model.streams.uniform_by_serial("innovation", model.quarter, f.serial, 2))
+
+
+def imitate(model: RegionModel) -> None:
+    """``Firms.imitate`` with the model's space, trust, association spillover and grid."""
+    model.firms.imitate(
+        model.space,
+        model.culture.trust,
+        model.params.institutions.association_spillover,
+        model.grid.dimensions,
+    )
+
+
+def learn(model: RegionModel) -> None:
+    """``Firms.learn`` with the model's requirements."""
+    model.firms.learn(model.space.requires)
