@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from model.quarter import no_spending
 from scenarios.schema import (
     Catalogue,
     District,
@@ -198,13 +199,22 @@ class GrantPolicy:
         self.granted = 0.0
         self.budget_cuts: list[float] = []
         self.national: list[tuple[bool, float]] = []
+        self.spending = no_spending()  # this quarter's, as ``PolicyMaker.spending``
 
-    def review(self) -> None:
-        """Nothing to review."""
+    def review(self, quarter: int | None = None, firms: Any = None) -> None:
+        """Nothing to review (same arguments as ``PolicyMaker.review``)."""
 
-    def spend(self) -> None:
-        """Refill the fund for this quarter."""
+    def spend(
+        self, firms: Any = None, spending: dict[str, float] | None = None, home: Any = None
+    ) -> None:
+        """Refill the fund for this quarter; grants are recorded in ``spending`` if given.
+
+        Same arguments as ``PolicyMaker.spend``; all optional, so tests can refill the fund
+        by hand.
+        """
         self.available = self.per_quarter
+        if spending is not None:
+            self.spending = spending
 
     def take_grant(self, industry: int, amount: float) -> float:
         if self.industries is not None and industry not in self.industries:
@@ -212,6 +222,7 @@ class GrantPolicy:
         grant = min(amount, self.available)
         self.available -= grant
         self.granted += grant
+        self.spending["experimentation"] += grant
         return grant
 
     def pay_subsidies(self, claims):
