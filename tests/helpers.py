@@ -12,8 +12,9 @@ institution and policy tests.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from model.quarter import no_spending
 from scenarios.schema import (
     Catalogue,
     District,
@@ -25,6 +26,10 @@ from scenarios.schema import (
     RegionIndustry,
     Scenario,
 )
+
+if TYPE_CHECKING:
+    from model import RegionModel
+    from model.firms import Hiring, Production
 
 CAPABILITIES = [
     "precision_machining",
@@ -194,13 +199,22 @@ class GrantPolicy:
         self.granted = 0.0
         self.budget_cuts: list[float] = []
         self.national: list[tuple[bool, float]] = []
+        self.spending = no_spending()  # this quarter's, as ``PolicyMaker.spending``
 
-    def review(self) -> None:
-        """Nothing to review."""
+    def review(self, quarter: int | None = None, firms: Any = None) -> None:
+        """Nothing to review (same arguments as ``PolicyMaker.review``)."""
 
-    def spend(self) -> None:
-        """Refill the fund for this quarter."""
+    def spend(
+        self, firms: Any = None, spending: dict[str, float] | None = None, home: Any = None
+    ) -> None:
+        """Refill the fund for this quarter; grants are recorded in ``spending`` if given.
+
+        Same arguments as ``PolicyMaker.spend``; all optional, so tests can refill the fund
+        by hand.
+        """
         self.available = self.per_quarter
+        if spending is not None:
+            self.spending = spending
 
     def take_grant(self, industry: int, amount: float) -> float:
         if self.industries is not None and industry not in self.industries:
@@ -208,6 +222,7 @@ class GrantPolicy:
         grant = min(amount, self.available)
         self.available -= grant
         self.granted += grant
+        self.spending["experimentation"] += grant
         return grant
 
     def pay_subsidies(self, claims):
@@ -331,3 +346,41 @@ def service_scenario(
     )
     values.update(overrides)
     return Scenario(**values)
+
+
+# ------------------------------------------------------------------ one behaviour at a time
+
+
+def produce(model: RegionModel) -> Production:
+    """``Firms.produce`` with the model's collaborators, as ``RegionModel.step`` calls it."""
+    return model.firms.produce(
+        model.market, model.wages(), model.fixed_cost, model.policy.pay_subsidies
+    )
+
+
+def adjust_employment(model: RegionModel) -> Hiring:
+    """``Firms.adjust_employment`` with the model's labour pool, space and entrant fit."""
+    return model.firms.adjust_employment(
+        model.labour, model.space, model.institutions.entrant_fit()
+    )
+
+
+def innovate(model: RegionModel) -> int:
+    """``Firms.innovate`` with the ``innovation`` draws of the model's current quarter."""
+    f = model.firms
+    return f.innovate(model.streams.uniform_by_serial("innovation", model.quarter, f.serial, 2))
+
+
+def imitate(model: RegionModel) -> None:
+    """``Firms.imitate`` with the model's space, trust, association spillover and grid."""
+    model.firms.imitate(
+        model.space,
+        model.culture.trust,
+        model.params.institutions.association_spillover,
+        model.grid.dimensions,
+    )
+
+
+def learn(model: RegionModel) -> None:
+    """``Firms.learn`` with the model's requirements."""
+    model.firms.learn(model.space.requires)

@@ -32,21 +32,30 @@ def test_a_spinoff_takes_workers_equity_and_know_how_from_its_parent():
     jobs, equity, prof = parent.employment, parent.equity, parent.proficiency.copy()
     rel_prod = parent.productivity / sp.productivity[parent.industry]
     workers_before = f.employment.sum()
-    counters = dict(model.counters)
+    spinoffs, births = model.totals.spinoffs, model.totals.births
+    flows = model.flows  # the quarter being simulated: quarter 3
+    assert (flows.spinoffs, flows.births) == (0, 0)
     child = parent.spin_off(model.spinoff_prospects(), np.random.default_rng(4))
     assert child is not None
-    workers = float(np.clip(model.params.market.entry_share * jobs, 1.0, 0.5 * jobs))
+    p = model.params.firms
+    workers = float(
+        np.clip(model.params.market.entry_share * jobs, 1.0, p.spinoff_max_share * jobs)
+    )
     assert parent.employment == pytest.approx(jobs - workers)
     assert child.employment == pytest.approx(workers)
     assert f.employment.sum() == pytest.approx(workers_before)  # nobody hired or lost
     level = sp.wage_level[child.industry]
-    moved = model.params.firms.initial_equity * model.labour.wage * level * workers
+    moved = p.initial_equity * model.labour.wage * level * workers
     assert parent.equity == pytest.approx(equity - moved)
     assert child.equity == pytest.approx(moved)
     assert np.array_equal(child.proficiency, prof)
-    assert child.productivity == pytest.approx(0.95 * rel_prod * sp.productivity[child.industry])
-    assert model.counters["spinoffs"] == counters["spinoffs"] + 1
-    assert model.counters["births"] == counters["births"] + 1
+    assert child.productivity == pytest.approx(
+        p.spinoff_productivity * rel_prod * sp.productivity[child.industry]
+    )
+    assert child.parent == parent.uid and child.uid != parent.uid
+    assert model.totals.spinoffs == spinoffs + 1
+    assert model.totals.births == births + 1
+    assert (flows.spinoffs, flows.births, flows.startups) == (1, 1, 0)
 
 
 def record_spinoffs(monkeypatch) -> list[tuple[int, int]]:
@@ -102,8 +111,8 @@ def test_spinoff_probability_raises_births():
         for seed in SEEDS[:4]:
             model = model_with(seed, spinoff_probability=probability)
             model.run_for(20)
-            assert model.counters["startups"] == 0
-            births[probability] += model.counters["births"]
+            assert model.totals.startups == 0
+            births[probability] += model.totals.births
     assert births[0.0] == 0
     assert 0 < births[0.01] < births[0.04]
     assert births[0.04] > 2.5 * births[0.01]
@@ -161,12 +170,13 @@ def test_workers_of_an_exiting_firm_join_the_pool_under_its_industry_with_its_sk
     old, old_skill = pool.unemployed[d, k], pool.skill[d, k]
     others = pool.unemployed.copy()
     others[d, k] = 0.0
-    firms, deaths = len(f), model.counters["deaths"]
+    firms, deaths = len(f), model.totals.deaths
     f.negative_quarters[row] = model.params.firms.exit_patience
 
-    model.diversify_or_exit()
+    model.diversify_or_exit(model.quarter)
 
-    assert len(f) == firms - 1 and model.counters["deaths"] == deaths + 1
+    assert len(f) == firms - 1 and model.totals.deaths == deaths + 1
+    assert model.flows.deaths == 1
     assert pool.unemployed[d, k] == pytest.approx(old + jobs)
     assert pool.skill[d, k] == pytest.approx((old * old_skill + jobs * fit) / (old + jobs))
     rest = pool.unemployed.copy()
@@ -184,10 +194,10 @@ def test_firm_count_is_start_plus_births_minus_deaths(seed):
     model = RegionModel(scenario, seed=seed)
     start = len(model.firms)
     model.run_for(30)
-    c = model.counters
-    assert c["births"] == c["spinoffs"] + c["startups"]
-    assert c["spinoffs"] > 0 and c["startups"] > 0 and c["deaths"] > 0
-    assert len(model.firms) == start + c["births"] - c["deaths"]
+    c = model.totals
+    assert c.births == c.spinoffs + c.startups
+    assert c.spinoffs > 0 and c.startups > 0 and c.deaths > 0
+    assert len(model.firms) == start + c.births - c.deaths
     series = model.datacollector.get_model_vars_dataframe()
     flows = series["births"].iloc[1:].sum() - series["deaths"].iloc[1:].sum()
     assert series["firms"].iloc[-1] == series["firms"].iloc[0] + flows

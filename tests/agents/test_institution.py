@@ -27,6 +27,24 @@ def run(model: RegionModel, steps: int) -> list[dict[str, float]]:
     return out
 
 
+def serve(model: RegionModel, quarter: int | None = None) -> None:
+    """Firms request help and the institutions serve them, as in ``step`` (default: now)."""
+    model.serve_firms(model.quarter if quarter is None else quarter)
+
+
+def visible(model: RegionModel, quarter: int | None = None) -> np.ndarray:
+    """K bool, the industries entrepreneurs see at ``quarter`` (default: now)."""
+    q = model.quarter if quarter is None else quarter
+    return model.institutions.visible_industries(q, model.present())
+
+
+def screening_quality(model: RegionModel) -> float:
+    """Development agencies' screening of all the model's firms as applicants."""
+    f = model.firms
+    interval = model.params.policy.review_interval
+    return model.institutions.screening_quality(f, np.arange(len(f)), interval)
+
+
 def only(kind: str, district: str = "North", focus=("machining", "metal"), **spec):
     return [InstitutionSpec(type=kind, district=district, focus=list(focus), **spec)]
 
@@ -66,7 +84,7 @@ def test_firms_request_their_weakest_required_capability_only_below_the_threshol
     f, req = m.firms, m.space.requires
     threshold = m.params.institutions.request_threshold
     before = f.proficiency.copy()  # services raise proficiency after the requests
-    m.institutions.serve()
+    serve(m)
     asking = 0
     for i in range(len(f)):
         needed = np.flatnonzero(req[f.industry[i]])
@@ -82,7 +100,7 @@ def test_firms_request_their_weakest_required_capability_only_below_the_threshol
 
 def test_service_gap_is_the_unmet_share_of_requests():
     m = model_with(service_institutions(capacity=3))
-    m.institutions.serve()
+    serve(m)
     f = m.firms
     asking = int((f.requested >= 0).sum())
     providers = m.institutions.of_kind("training_institute", "technology_centre", "university")
@@ -94,7 +112,7 @@ def test_service_gap_is_the_unmet_share_of_requests():
 
 def test_no_requests_means_no_service_gap_and_no_provider_clients():
     m = model_with(threshold=0.0)  # nobody is below 0
-    m.institutions.serve()
+    serve(m)
     assert (m.firms.requested == -1).all()
     assert m.institutions.service_gap == 0.0
     for inst in m.institutions.of_kind("training_institute", "technology_centre", "university"):
@@ -120,7 +138,7 @@ def test_clients_are_the_best_focus_matches():
     m = model_with(only("training_institute", capacity=5))
     inst, f = m.institutions.institutions[0], m.firms
     focus = inst.focus.copy()  # the focus adapts after serving
-    m.institutions.serve()
+    serve(m)
     match = focus[f.requested]
     others = np.setdiff1d(np.flatnonzero(in_reach(m, inst)), inst.clients)
     assert match[inst.clients].min() >= match[others].max()
@@ -133,7 +151,7 @@ def test_training_raises_clients_proficiency_by_the_documented_amount():
     m = model_with(only("training_institute", capacity=10, quality=0.8))
     f, inst = m.firms, m.institutions.institutions[0]
     before, competence = f.proficiency.copy(), inst.competence
-    m.institutions.serve()
+    serve(m)
     rows, caps = inst.clients, f.requested[inst.clients]
     assert len(rows) == 10
     gain = m.params.institutions.training_gain * 0.8 * competence[caps]
@@ -152,7 +170,7 @@ def test_technology_centre_raises_productivity_up_to_the_frontier():
     leader = np.flatnonzero(in_reach(m, inst) & (f.industry == m.space.index("engines")))[0]
     f.productivity[leader] = 2.0 * frontier[leader]
     before, competence = f.productivity.copy(), inst.competence
-    m.institutions.serve()
+    serve(m)
     rows = inst.clients
     gain = m.params.institutions.extension_gain * competence[f.requested[rows]]
     expected = np.where(rows == leader, before[rows], before[rows] * np.exp(gain))
@@ -206,7 +224,7 @@ def test_association_members_pass_unmet_needs_to_providers_out_of_reach():
     for institutions in ([uni], [uni, assoc]):
         m = model_with(institutions)
         for _ in range(5):
-            m.institutions.serve()
+            serve(m)
         shares.append(m.institutions.institutions[0].focus[metal])
     assert shares[1] > shares[0]
 
@@ -243,13 +261,13 @@ def test_service_gap_and_mismatch_are_fractions():
 
 def test_foresight_leans_the_focus_toward_emerging_needs():
     m0, m1 = model_with(), model_with()
-    m0.steps = m1.steps = 6  # batteries (born at 12) within the foresight lead
+    quarter = 6  # batteries (born at 12) within the foresight lead
     chem = m0.space.capabilities.index("chemistry")
     for _ in range(4):
         for m, money in ((m0, 0.0), (m1, 20.0)):
             m.institutions.begin_quarter()
             m.institutions.fund_foresight(money)
-            m.institutions.serve()
+            serve(m, quarter)
     tech0, tech1 = (m.institutions.of_kind("technology_centre")[0] for m in (m0, m1))
     assert tech1.focus[chem] > tech0.focus[chem]
 
@@ -272,23 +290,23 @@ def test_emerging_industries_hide_until_lag_unless_foresight():
     m = model_with()
     k = m.space.index("batteries")  # born at quarter 12, visibility lag 8
     run(m, 5)
-    assert not m.institutions.visible_industries()[k]
+    assert not visible(m)[k]
     m.institutions.fund_foresight(5.0)  # 12 - 5 <= foresight_lead
-    assert m.institutions.visible_industries()[k]
+    assert visible(m)[k]
     m.institutions.begin_quarter()
+    assert not visible(m)[k]  # the funding lasts one quarter
     run(m, 15)  # step 20: born 8 quarters ago
-    assert m.institutions.visible_industries()[k]
-    assert m.institutions.visible_industries()[m.space.index("food")]  # exists from the start
+    assert visible(m)[k]
+    assert visible(m)[m.space.index("food")]  # exists from the start
 
 
 def test_a_related_university_sees_emerging_industries_early():
     uni = only("university", focus=["batteries"], quality=1.0)
     m = model_with(uni)
     k = m.space.index("batteries")
-    m.steps = 12 - m.params.institutions.foresight_lead  # first quarter it can see
-    assert m.institutions.visible_industries()[k]
-    m.steps -= 1
-    assert not m.institutions.visible_industries()[k]
+    first = 12 - m.params.institutions.foresight_lead  # first quarter it can see
+    assert visible(m, first)[k]
+    assert not visible(m, first - 1)[k]
 
 
 def test_associations_cut_entry_risk_in_their_focus_industries():
@@ -302,9 +320,9 @@ def test_associations_cut_entry_risk_in_their_focus_industries():
 
 def test_screening_quality_grows_with_the_agencys_quality_and_know_how():
     def screening(**spec) -> float:
-        return model_with(only("development_agency", **spec)).institutions.screening_quality()
+        return screening_quality(model_with(only("development_agency", **spec)))
 
-    assert model_with(only("training_institute")).institutions.screening_quality() == 0.0
+    assert screening_quality(model_with(only("training_institute"))) == 0.0
     assert screening(quality=0.9) > screening(quality=0.3) > 0.0
     assert screening(focus=["engines"]) > screening(focus=["food"])
     assert screening(radius=1.0) < screening(radius=30.0)
@@ -336,7 +354,9 @@ def test_money_is_not_used_by_institutions_without_a_running_budget():
 def test_cluster_promotion_founds_an_association_where_there_is_none():
     m = model_with(only("training_institute"))
     engines = m.space.index("engines")
-    assert m.institutions.fund_association([engines], 10.0) == pytest.approx(10.0)
+    fallback = m.space.index("metal_fab")  # used only without targets
+    used = m.institutions.fund_association([engines], 10.0, fallback, m.home_district)
+    assert used == pytest.approx(10.0)
     assoc = m.institutions.of_kind("business_association")
     assert len(assoc) == 1 and assoc[0].district == m.district_names.index("North")
     assert assoc[0].capacity > 15

@@ -17,7 +17,7 @@ BATTERIES_BORN = EmergingIndustry(type="emerging_industry", step=5, industry="ba
 
 @dataclass
 class FakeFirm:
-    serial: int
+    uid: int
     industry_key: str
 
 
@@ -72,10 +72,12 @@ def test_ledger_follows_the_model(seed):
     frame = model.ledger.to_frame()
     assert len(frame) == model.ledger.discoveries > 0
     assert set(frame.industry).isdisjoint({i.key for i in model.params.region.industries})
-    serials = dict(zip(model.firms.serial.tolist(), model.firms.employment.tolist(), strict=True))
+    f = model.firms
+    jobs = dict(zip(f.uid.tolist(), f.employment.tolist(), strict=True))
     for d in model.ledger.entries.values():
         row = frame.set_index("industry").loc[d.industry]
-        alive = sum(serials.get(s, 0.0) for _, s, _ in d.followers)
+        assert all(uid > 0 for _, uid, _ in d.followers)  # lineage ids, not row numbers
+        alive = sum(jobs.get(uid, 0.0) for _, uid, _ in d.followers)
         assert row.follower_jobs == pytest.approx(alive)
         assert all(step >= d.step for step, _, _ in d.followers)
     # the indicator counts every discovery, by start-ups and spin-offs alike
@@ -83,6 +85,20 @@ def test_ledger_follows_the_model(seed):
     assert series["discoveries"].sum() == len(frame)
     by_entrepreneurs = (frame.funding != "spinoff").sum()
     assert by_entrepreneurs == model.entrepreneurship.totals["discoveries"]
+
+
+@pytest.mark.xfail(
+    reason="core bug: start-ups are founded without parent and slot (agents/entrepreneur.py "
+    "create_firm), so all start-ups of one quarter share one lineage uid",
+    strict=True,
+)
+def test_living_firms_have_distinct_uids():
+    """Founders and followers in the ledger are uids: they must name one firm each."""
+    model = RegionModel(busy(spinoffs=0.01), seed=0)
+    model.run_for(50)
+    f = model.firms
+    assert (f.origin == 2).sum() > 1  # several start-ups alive
+    assert len(set(f.uid.tolist())) == len(f)
 
 
 def test_ledger_records_who_paid_for_each_discovery():

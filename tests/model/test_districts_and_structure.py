@@ -7,7 +7,6 @@ import pytest
 
 from model import RegionModel
 from model.industries import IndustrySpace
-from model.setup import BREAKEVEN_MARGIN
 from scenarios import load_scenario
 from scenarios.schema import Catalogue, FirmParams, Industry, InputLink
 from tests.helpers import small_scenario
@@ -166,17 +165,23 @@ def test_initial_unemployment_is_at_least_the_rate_and_keeps_the_labour_force():
     assert heartland.labour.unemployment_rate == pytest.approx(0.06, abs=0.002)
 
 
-@pytest.mark.parametrize("name", ["small", "baseline", "mining_phaseout", "agrifood_baseline"])
+@pytest.mark.parametrize(
+    "name", ["small", "small_wide_margin", "baseline", "mining_phaseout", "agrifood_baseline"]
+)
 def test_initial_firms_all_break_even_at_step_0(name):
-    scenario = small_scenario() if name == "small" else load_scenario(name)
-    for seed in SEEDS if name == "small" else [0]:
+    if name.startswith("small"):
+        margin = 1.5 if name == "small_wide_margin" else FirmParams().breakeven_margin
+        scenario = small_scenario(firms=FirmParams(breakeven_margin=margin))
+    else:
+        scenario = load_scenario(name)
+    for seed in SEEDS if name.startswith("small") else [0]:
         model = RegionModel(scenario, seed=seed)
         f, p = model.firms, model.params.firms
         costs = model.wages() * f.employment + p.fixed_cost
         assert f.value_added == pytest.approx(f.employment * f.productivity)
         # each firm with its own R&D intensity makes at least the margin over its costs
         margin = f.value_added * (1.0 - f.rd) / costs
-        assert margin.min() >= BREAKEVEN_MARGIN - 1e-9, f"seed {seed}: {margin.min():.4f}"
+        assert margin.min() >= p.breakeven_margin - 1e-9, f"seed {seed}: {margin.min():.4f}"
         assert np.all(f.equity > 0) and np.all(f.negative_quarters == 0)
 
 

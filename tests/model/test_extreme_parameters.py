@@ -27,6 +27,12 @@ PARAMETER_SECTIONS = {
     "policy.allocation",
     "national",
 }
+#: parameters bounded by each other (``initial_proficiency_low <= initial_proficiency_high``):
+#: at one's end of its range the other takes the same value, so both ends stay valid
+LINKED = {
+    "firms.initial_proficiency_low": "firms.initial_proficiency_high",
+    "firms.initial_proficiency_high": "firms.initial_proficiency_low",
+}
 
 
 def bounds(info) -> tuple[float | None, float | None]:
@@ -66,7 +72,9 @@ def test_every_parameter_runs_at_both_ends_of_its_range(path, value):
         updates = {"policy.budget": 50.0, path: value}
     if path.startswith("policy.") and "budget" not in path:
         updates.setdefault("policy.budget", 50.0)
+    if path in LINKED:
+        updates[LINKED[path]] = value
     model = RegionModel(with_params(base, updates), seed=1)
     for _ in range(STEPS):
         model.step()
-        assert violations(model) == [], (path, value, model.steps)
+        assert violations(model) == [], (path, value, model.quarter)

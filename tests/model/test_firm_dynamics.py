@@ -1,6 +1,6 @@
 """Produce and pay, adjust employment, innovate, imitate, learn (DESIGN §2.2, steps 2-4).
 
-Hand-computed checks of one call of each ``model.firm_dynamics`` function, and paired
+Hand-computed checks of one call of each ``model.firms.Firms`` behaviour, and paired
 runs over common seeds showing that each lever moves its outcome the documented way.
 """
 
@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 from model import RegionModel
-from model import firm_dynamics as fd
-from model.labour import GENERAL_SKILL, LabourPool
+from model.firms import Firms
+from model.labour import LabourPool
 from scenarios.schema import (
     Culture,
     FirmParams,
@@ -19,7 +19,15 @@ from scenarios.schema import (
     LabourParams,
     NationalParams,
 )
-from tests.helpers import GrantPolicy, small_scenario
+from tests.helpers import (
+    GrantPolicy,
+    adjust_employment,
+    imitate,
+    innovate,
+    learn,
+    produce,
+    small_scenario,
+)
 
 SEEDS = range(6)
 LEAD = "engine_components"
@@ -52,7 +60,7 @@ def test_profit_is_value_added_less_wages_fixed_costs_and_rd_plus_subsidy():
     f.equity[::2] = -5.0  # some firms in the red
     gross = model.market.sales(f)
     orders = gross * (1.0 - model.market.input_share[f.industry])
-    va = np.minimum(orders, fd.OVERTIME * f.employment * f.productivity)
+    va = np.minimum(orders, p.overtime * f.employment * f.productivity)
     wages = model.wages() * f.employment
     fixed = p.fixed_cost * (1.0 - 0.25)
     profit = va * (1.0 - f.rd) - wages - fixed + f.subsidy * va
@@ -61,8 +69,10 @@ def test_profit_is_value_added_less_wages_fixed_costs_and_rd_plus_subsidy():
     )
     negative = np.where(equity < 0, f.negative_quarters + 1, 0)
 
-    fd.produce(model)
+    made = produce(model)
 
+    assert made.output == pytest.approx(va.sum())
+    assert made.workers == pytest.approx(f.employment.sum())
     assert f.value_added == pytest.approx(va)
     assert f.orders == pytest.approx(orders)
     assert f.profit == pytest.approx(profit)
@@ -77,7 +87,7 @@ def test_enabling_environment_lowers_fixed_costs_and_raises_every_firms_profit()
     for cut in (0.0, 0.6):
         model = RegionModel(small_scenario(national=NationalParams(enabling_environment=cut)), 2)
         ready_to_produce(model)
-        fd.produce(model)
+        produce(model)
         profits.append(model.firms.profit.copy())
     fixed = model.params.firms.fixed_cost
     assert profits[1] - profits[0] == pytest.approx(np.full(len(profits[0]), 0.6 * fixed))
@@ -94,7 +104,7 @@ def test_enabling_environment_keeps_more_firms_alive_when_fixed_costs_bite():
             )
             model = RegionModel(scenario, seed=seed)
             model.run_for(20)
-            deaths[cut] += model.counters["deaths"]
+            deaths[cut] += model.totals.deaths
     assert deaths[0.8] < 0.7 * deaths[0.0]
 
 
@@ -106,17 +116,17 @@ def test_employment_closes_its_gap_to_orders_over_productivity_at_the_adjustment
     model = model_with(3, employment_adjustment=rate)
     f = model.firms
     ready_to_produce(model)
-    fd.produce(model)
+    produce(model)
     f.orders *= np.where(np.arange(len(f)) % 2 == 0, 1.5, 0.5)  # half grow, half shrink
     model.labour.unemployed *= 100.0  # plenty of workers: every vacancy is filled
     target = f.orders / f.productivity
     before = f.employment.copy()
 
-    fd.adjust_employment(model)
+    hired = adjust_employment(model)
 
     assert f.employment == pytest.approx(before + rate * (target - before), rel=1e-9)
-    assert model.hires == pytest.approx(np.maximum(rate * (target - before), 0).sum())
-    assert model.separations == pytest.approx(np.maximum(rate * (before - target), 0).sum())
+    assert hired.hires == pytest.approx(np.maximum(rate * (target - before), 0).sum())
+    assert hired.separations == pytest.approx(np.maximum(rate * (before - target), 0).sum())
 
 
 def test_hires_from_related_industries_bring_better_skills():
@@ -134,7 +144,8 @@ def test_hires_from_related_industries_bring_better_skills():
         assert hires[0, 0] == pytest.approx(10.0)
         quality[source] = q[0, 0]
     assert quality[1] == pytest.approx(0.9 * 0.8)
-    assert quality[2] == pytest.approx(GENERAL_SKILL * 0.8)  # unrelated: general skills only
+    # unrelated: general skills only
+    assert quality[2] == pytest.approx(LabourParams().general_skill * 0.8)
     assert quality[1] > 3 * quality[2]
 
 
@@ -143,7 +154,7 @@ def test_firms_hiring_from_related_industries_gain_more_proficiency():
     for source in ("metal_fabrication", "food_processing"):  # related to / far from engines
         model = model_with(4)
         ready_to_produce(model)
-        fd.produce(model)
+        produce(model)
         f, pool, sp = model.firms, model.labour, model.space
         k = sp.index(LEAD)
         f.orders = np.where(f.industry == k, 2.0 * f.orders, f.orders)  # engines hire
@@ -152,7 +163,7 @@ def test_firms_hiring_from_related_industries_gain_more_proficiency():
         pool.unemployed[:] = 0.0
         pool.unemployed[:, sp.index(source)] = workers / model.n_districts
         pool.skill[:] = 0.9
-        fd.adjust_employment(model)
+        adjust_employment(model)
         gains[source] = f.fit(sp.requires)[f.industry == k] - 0.3
     sp = model.space
     assert sp.relatedness[sp.index(LEAD), sp.index("metal_fabrication")] > 0.7
@@ -169,15 +180,16 @@ def test_firms_hiring_from_related_industries_gain_more_proficiency():
 def record_innovations(monkeypatch) -> list[tuple[np.ndarray, np.ndarray]]:
     """Record (employment, log-productivity gain) of every firm at every innovate call."""
     calls: list[tuple[np.ndarray, np.ndarray]] = []
-    original = fd.innovate
+    original = Firms.innovate
 
-    def innovate(model):
-        before = model.firms.productivity.copy()
-        employment = model.firms.employment.copy()
-        original(model)
-        calls.append((employment, np.log(model.firms.productivity / before)))
+    def recording(firms: Firms, u: np.ndarray) -> int:
+        before = firms.productivity.copy()
+        employment = firms.employment.copy()
+        n = original(firms, u)
+        calls.append((employment, np.log(firms.productivity / before)))
+        return n
 
-    monkeypatch.setattr(fd, "innovate", innovate)
+    monkeypatch.setattr(Firms, "innovate", recording)
     return calls
 
 
@@ -186,11 +198,11 @@ def test_innovation_chance_rises_with_size_as_documented():
     f, p = model.firms, model.params.firms
     model.run_for(2)
     before = f.productivity.copy()
-    fd.innovate(model)
-    u = model.streams.uniform_by_serial("innovation", model.steps, f.serial, k=2)
+    innovations = innovate(model)
+    u = model.streams.uniform_by_serial("innovation", model.quarter, f.serial, k=2)
     chance = 1.0 - np.exp(-p.innovation_rate * np.sqrt(f.rd * f.employment))
     assert np.array_equal(f.productivity > before, u[:, 0] < chance)
-    assert model.innovations == int((f.productivity > before).sum())
+    assert innovations == int((f.productivity > before).sum())
 
 
 def test_larger_firms_innovate_more_often(monkeypatch):
@@ -266,7 +278,7 @@ def lone_firms(spec, culture: Culture | None = None, **params) -> RegionModel:
 
 def imitation_gain(model: RegionModel) -> np.ndarray:
     before = model.firms.productivity.copy()
-    fd.imitate(model)
+    imitate(model)
     return np.log(model.firms.productivity / before)
 
 
@@ -357,7 +369,7 @@ def test_learning_by_doing_raises_required_proficiency_depreciation_lowers_the_r
     f, sp = model.firms, model.space
     f.proficiency[:] = 0.5  # everyone knows a bit of everything
     req = sp.requires[f.industry] > 0
-    fd.learn_capabilities(model)
+    learn(model)
     assert f.proficiency[req] == pytest.approx(0.5 + 0.1 * 0.5)
     assert f.proficiency[~req] == pytest.approx(0.5 * 0.95)
 
@@ -390,7 +402,7 @@ def test_retained_quarters_caps_equity_at_a_buffer_of_costs():
     group = np.arange(len(f)) % 3
     # far above the buffer / just below it / nothing yet
     f.equity = np.select([group == 0, group == 1], [1e6, 1.99 * costs], 0.0)
-    fd.produce(model)
+    produce(model)
     gaining = f.profit > 0.01 * costs
     assert gaining.sum() > 20
     assert np.all(f.equity[(group == 0) & gaining] == 1e6)  # not topped up further

@@ -43,7 +43,8 @@ def test_without_foresight_emerging_industries_stay_unseen_for_the_visibility_la
     seen = {}
     for _ in range(12 + lag):
         model.step()
-        seen[model.steps] = bool(model.institutions.visible_industries()[k])
+        visible = model.institutions.visible_industries(model.quarter, model.present())
+        seen[model.quarter] = bool(visible[k])
     assert not any(seen[t] for t in range(1, 12 + lag))
     assert seen[12 + lag]
 

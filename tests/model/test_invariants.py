@@ -156,4 +156,4 @@ def test_invariants_hold_every_step(
     for _ in range(STEPS):
         model.step()
         problems = violations(model)
-        assert problems == [], f"step {model.steps}: {problems}"
+        assert problems == [], f"quarter {model.quarter}: {problems}"

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from model import RegionModel
-from model.labour import GENERAL_SKILL, LabourPool
+from model.labour import LabourPool
 from scenarios.schema import InstitutionParams, LabourParams
 from tests.helpers import service_institutions, service_scenario, small_scenario
 
@@ -156,7 +156,7 @@ def test_entrants_fit_follows_what_teachers_teach():
             update={"institutions": InstitutionParams(entrant_teaching=teaching)}
         )
         model = RegionModel(scenario, seed=0)
-        return dict(zip(model.space.keys, model.entrant_fit(), strict=True))
+        return dict(zip(model.space.keys, model.institutions.entrant_fit(), strict=True))
 
     metal = entrant_fit(["machining", "metal"], ["machining", "metal"])
     food = entrant_fit(["food", "chemistry"], ["food", "chemistry"])
@@ -175,7 +175,7 @@ def test_taught_entrants_are_hired_with_their_fit():
     demand[:, 0] = demand[:, 2] = 3.0
     _, quality = p.hire(demand, RELATEDNESS, ENTRANT_FIT)
     assert quality[:, 0] == pytest.approx(ENTRANT_FIT[0] * 1.0)
-    assert quality[:, 2] == pytest.approx(max(ENTRANT_FIT[2], GENERAL_SKILL))
+    assert quality[:, 2] == pytest.approx(max(ENTRANT_FIT[2], p.params.general_skill))
 
 
 # --------------------------------------------------------------------------- the wage

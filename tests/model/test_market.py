@@ -159,12 +159,12 @@ def test_shares_and_outside_sum_to_one_after_entry_and_exit():
     assert share_sums(model) == pytest.approx(1.0, abs=1e-9)
     model.remove_firms(np.array([int(np.argmax(f.employment)), child.row]))
     assert share_sums(model) == pytest.approx(1.0, abs=1e-9)
-    births, deaths = model.counters["births"], model.counters["deaths"]
+    births, deaths = model.totals.births, model.totals.deaths
     for _ in range(30):
         model.step()
         assert share_sums(model) == pytest.approx(1.0, abs=1e-9)
-    assert model.counters["births"] > births + 10
-    assert model.counters["deaths"] > deaths
+    assert model.totals.births > births + 10
+    assert model.totals.deaths > deaths
 
 
 # --------------------------------------------------------------------------- competitiveness
@@ -211,7 +211,8 @@ def test_a_higher_regional_wage_lowers_the_regions_shares():
         for ratio in (1.0, 1.3):
             model = model_with(market=MarketParams(wage_weight=weight))
             model.labour.wage = ratio * model.params.labour.wage
-            model.compete()
+            u = model.firm_draws()[:, 1:]  # the demand-shock columns, as in ``step``
+            model.firms.compete(model.market, model.quarter, u, model.wage_ratio())
             results[weight, ratio] = regional_share(model)
     present = results[0.0, 1.0] > 0
     assert results[0.0, 1.3] == pytest.approx(results[0.0, 1.0])  # no weight, no effect
@@ -320,7 +321,7 @@ def test_local_services_demand_is_a_share_of_the_wage_bill():
     rng = np.random.default_rng(1)
     for share in (0.3, 0.6):
         set_market(model, local_services_share=share)
-        model.market.update_demand(model.steps, 1000.0, rng)
+        model.market.update_demand(model.quarter, 1000.0, rng)
         noise = model.market.noise[ls]
         assert model.market.demand[ls] == pytest.approx(share * 1000.0 * noise)
 

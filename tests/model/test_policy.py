@@ -6,6 +6,7 @@ import pytest
 from model import RegionModel, targeting
 from model.metrics import rca_against
 from model.policy import INSTRUMENTS
+from model.quarter import QuarterFlows
 from scenarios import with_params
 from scenarios.schema import Allocation, NationalParams, PolicyParams
 from tests.helpers import service_scenario
@@ -27,6 +28,18 @@ def run(model: RegionModel, steps: int) -> list[dict[str, float]]:
     return out
 
 
+def step(model: RegionModel) -> QuarterFlows:
+    """Simulate one quarter; return its flows (``model.flows`` is then the next quarter's)."""
+    flows = model.flows
+    model.step()
+    return flows
+
+
+def spend(model: RegionModel) -> None:
+    """The policy maker spends again, into the flows of the quarter now being simulated."""
+    model.policy.spend(model.firms, model.flows.spending, model.home_district)
+
+
 def density(model: RegionModel) -> np.ndarray:
     sp = model.space
     presence = rca_against(model.employment_by_industry(), sp.national_share) >= 1
@@ -41,9 +54,10 @@ def test_reviews_happen_at_step_one_and_every_interval(monkeypatch):
     calls = []
     original = m.policy._ranking
 
-    def spy(variant, eligible):
-        calls.append(m.steps)
-        return original(variant, eligible)
+    def spy(variant, eligible, quarter, firms):
+        assert quarter == m.quarter and firms is m.firms
+        calls.append(quarter)
+        return original(variant, eligible, quarter, firms)
 
     monkeypatch.setattr(m.policy, "_ranking", spy)
     run(m, 12)
@@ -96,7 +110,7 @@ def test_adaptive_drops_industries_without_progress():
     drops = 0
     for _ in range(5):
         run(m, 3)
-        before, progressed = list(m.policy.targets), m.policy.progressed()
+        before, progressed = list(m.policy.targets), m.policy.progressed(m.firms)
         m.step()  # a review
         kept = [k for k in before if progressed[k]]
         assert m.policy.targets[: len(kept)] == kept
@@ -187,9 +201,9 @@ def test_value_chain_promotion_has_diminishing_returns_to_money():
 def test_value_chain_promotion_stops_at_the_ceiling():
     m = policy_model(budget=20.0, allocation=Allocation(value_chain_promotion=1.0))
     m.market.local_sourcing = m.params.policy.sourcing_ceiling
-    m.step()
+    flows = step(m)
     assert m.market.local_sourcing == m.params.policy.sourcing_ceiling
-    assert m.policy_spending["value_chain_promotion"] == 0.0
+    assert flows.spending["value_chain_promotion"] == 0.0
 
 
 def test_institution_strengthening_raises_capacity_quality_and_lowers_the_service_gap():
@@ -223,10 +237,10 @@ def test_cluster_promotion_funds_the_association_of_the_targets():
         budget=20.0,
         allocation=Allocation(cluster_promotion=1.0),
     )
-    m.step()
+    flows = step(m)
     assoc = m.institutions.of_kind("business_association")[0]
     assert assoc.capacity > assoc.base_capacity
-    assert m.policy_spending["cluster_promotion"] == pytest.approx(20.0)
+    assert flows.spending["cluster_promotion"] == pytest.approx(20.0)
 
 
 def test_foresight_makes_emerging_industries_visible_earlier():
@@ -235,7 +249,8 @@ def test_foresight_makes_emerging_industries_visible_earlier():
     for share in (0.0, 1.0):
         m = policy_model(budget=10.0, allocation=Allocation(foresight=share))
         run(m, 4)
-        seen.append(bool(m.institutions.visible_industries()[m.space.index(batteries)]))
+        visible = m.institutions.visible_industries(m.quarter, m.present())
+        seen.append(bool(visible[m.space.index(batteries)]))
     assert seen == [False, True]
 
 
@@ -251,12 +266,12 @@ def test_grants_only_for_eligible_industries_and_only_from_this_quarters_pool():
     )
     m.step()
     sw, food = m.space.index("software"), m.space.index("food")
-    m.policy.spend()  # a fresh pool of 5
+    spend(m)  # a fresh pool of 5, in quarter 2
     assert m.policy.take_grant(food, 3.0) == 0.0
     assert m.policy.take_grant(sw, 3.0) == 3.0
     assert m.policy.take_grant(sw, 3.0) == pytest.approx(2.0)
     assert m.policy.take_grant(sw, 3.0) == 0.0
-    assert m.policy_spending["experimentation"] == pytest.approx(5.0)
+    assert m.flows.spending["experimentation"] == pytest.approx(5.0)
 
 
 def test_without_targeting_any_industry_may_get_a_grant_if_there_is_a_fund():
@@ -264,7 +279,7 @@ def test_without_targeting_any_industry_may_get_a_grant_if_there_is_a_fund():
     without = policy_model(budget=10.0, allocation=Allocation(targeted_support=0.2))
     for m in (with_fund, without):
         m.step()
-        m.policy.spend()
+        spend(m)
     assert with_fund.policy.grant_eligible().all()
     assert with_fund.policy.take_grant(m.space.index("food"), 1.0) == 1.0
     assert without.policy.take_grant(m.space.index("food"), 1.0) == 0.0
@@ -282,16 +297,16 @@ def test_spending_never_exceeds_the_budget_plus_co_funding():
         budget=30.0,
         allocation=Allocation(**shares),
     )
-    for step in range(1, 31):
-        if step == 10:
+    for quarter in range(1, 31):
+        if quarter == 10:
             m.policy.cut_budget(0.5)
-        if step == 20:
+        if quarter == 20:
             m.policy.set_national(False, 0.0)
-        m.step()
-        assert set(m.policy_spending) == set(INSTRUMENTS)
-        assert all(v >= 0 for v in m.policy_spending.values())
-        total = sum(m.policy_spending.values())
-        assert total <= m.policy.money + 1e-9, (step, total, m.policy.money)
+        spending = step(m).spending
+        assert set(spending) == set(INSTRUMENTS)
+        assert all(v >= 0 for v in spending.values())
+        total = sum(spending.values())
+        assert total <= m.policy.money + 1e-9, (quarter, total, m.policy.money)
         assert m.indicators["policy_spending"] == pytest.approx(total)
     assert m.policy.money == pytest.approx(15.0)
 
@@ -301,7 +316,7 @@ def test_subsidy_claims_are_scaled_down_to_the_envelope():
     m.policy.subsidy_money = 4.0
     paid = m.policy.pay_subsidies(np.array([2.0, 6.0]))
     np.testing.assert_allclose(paid, [1.0, 3.0])
-    assert m.policy_spending["targeted_support"] == pytest.approx(4.0)
+    assert m.policy.spending["targeted_support"] == pytest.approx(4.0)
     np.testing.assert_allclose(m.policy.pay_subsidies(np.array([1.0, 1.0])), [1.0, 1.0])
 
 

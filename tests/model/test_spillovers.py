@@ -7,23 +7,32 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from model.spillovers import SHARPNESS, knowledge_level
+from model.spillovers import knowledge_level
+from scenarios.schema import FirmParams
+
+#: the schema default and two other soft-maximum sharpnesses
+SHARPNESSES = [FirmParams().spillover_sharpness, 1.0, 2.5]
 
 
-def pairwise(x, y, ind, r, rel, radius, bonus, source):
+def pairwise(x, y, ind, r, rel, radius, bonus, source, sharpness):
     d = np.abs(x[:, None] - x[None, :]) + np.abs(y[:, None] - y[None, :])
     same = ind[:, None] == ind[None, :]
     w = np.exp(-d / radius) * rel[ind][:, ind] * (1 + bonus * same) * source[None, :]
     np.fill_diagonal(w, 0.0)
     reach = w.sum(axis=1)
     with np.errstate(divide="ignore", invalid="ignore"):
-        level = np.log((w * np.exp(SHARPNESS * r)[None, :]).sum(axis=1) / reach) / SHARPNESS
+        level = np.log((w * np.exp(sharpness * r)[None, :]).sum(axis=1) / reach) / sharpness
     return np.where(reach > 1e-9, level, r), reach
 
 
 @settings(max_examples=40, deadline=None)
-@given(seed=st.integers(0, 10_000), n=st.integers(2, 40), members=st.booleans())
-def test_field_equals_pairwise_definition(seed, n, members):
+@given(
+    seed=st.integers(0, 10_000),
+    n=st.integers(2, 40),
+    members=st.booleans(),
+    sharpness=st.sampled_from(SHARPNESSES),
+)
+def test_field_equals_pairwise_definition(seed, n, members, sharpness):
     rng = np.random.default_rng(seed)
     k = 4
     x, y = rng.integers(0, 9, n), rng.integers(0, 7, n)
@@ -34,9 +43,18 @@ def test_field_equals_pairwise_definition(seed, n, members):
     np.fill_diagonal(rel, 1.0)
     source = rng.random(n) < 0.5 if members else np.ones(n, dtype=bool)
     level, reach = knowledge_level(
-        x, y, ind, r, rel, 2.5, 0.5, among=source if members else None, shape=(9, 7)
+        x,
+        y,
+        ind,
+        r,
+        rel,
+        2.5,
+        0.5,
+        among=source if members else None,
+        shape=(9, 7),
+        sharpness=sharpness,
     )
-    want_level, want_reach = pairwise(x, y, ind, r, rel, 2.5, 0.5, source)
+    want_level, want_reach = pairwise(x, y, ind, r, rel, 2.5, 0.5, source, sharpness)
     assert reach == pytest.approx(want_reach, abs=1e-9)
     assert level == pytest.approx(want_level, abs=1e-9)
 

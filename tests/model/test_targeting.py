@@ -13,6 +13,7 @@ from model.targeting import (
     rank_bottom_up,
     top_down,
 )
+from scenarios.schema import PolicyParams
 
 ALL = np.ones(3, dtype=bool)
 # industry 0: dense but simple, 1: in between, 2: a long jump (complex, far away)
@@ -56,6 +57,23 @@ def test_balanced_portfolio_breaks_equal_fit_by_growth():
     density, gain = np.array([0.5, 0.5, 0.2]), np.array([1.0, 1.0, 0.0])
     growth = np.array([0.0, 0.4, 0.0])
     assert rank_bottom_up("balanced_portfolio", density, gain, growth, ALL)[0] == 1
+
+
+def test_growth_weight_scales_the_growth_term_of_the_balanced_score():
+    density, gain = np.array([0.5, 0.5, 0.2]), np.array([1.0, 1.0, 0.0])
+    growth = np.array([0.0, 0.4, -0.2])
+    base = balanced_score(density, gain, growth, growth_weight=0.0)
+    one = balanced_score(density, gain, growth, growth_weight=1.0) - base
+    two = balanced_score(density, gain, growth, growth_weight=2.0) - base
+    assert two == pytest.approx(2 * one)
+    assert list(np.argsort(-one)) == [1, 0, 2]  # the growth term follows growth
+    assert balanced_score(density, gain, growth) == pytest.approx(
+        balanced_score(density, gain, growth, growth_weight=PolicyParams().growth_weight)
+    )
+    # without weight on growth the equal-fit pair stays tied; with it, growth decides
+    assert base[0] == pytest.approx(base[1])
+    ranked = rank_bottom_up("balanced_portfolio", density, gain, growth, ALL, growth_weight=2.0)
+    assert ranked[0] == 1
 
 
 def test_ties_in_low_hanging_fruit_go_to_complexity_gain_then_growth():
