@@ -154,6 +154,7 @@ class Entrepreneurship:
         entrepreneurs: those currently experimenting, in the order they started.
         started_by_industry: K, experiments started in each industry since the start.
         succeeded_by_industry: K, successful experiments in each industry.
+        discoveries: industries new to the region first entered by a start-up.
     """
 
     def __init__(
@@ -180,6 +181,7 @@ class Entrepreneurship:
         self.entrepreneurs: list[Entrepreneur] = []
         self.started_by_industry = np.zeros(k, dtype=np.int64)
         self.succeeded_by_industry = np.zeros(k, dtype=np.int64)
+        self.discoveries = 0  # discoveries by start-ups since the start
         self.nascent = 0  # nascent entrepreneurs this quarter (started or not)
         self.slots = 0  # slots drawn this quarter (N; groups may run out, see draw_nascent)
         self.coverage = np.zeros(k)  # smoothed grant coverage by industry applied in
@@ -421,5 +423,6 @@ class Entrepreneurship:
             if e.discovery:
                 self.ledger.set_funding(sp.keys[e.target], "grant" if e.granted > 0 else "savings")
                 flows.startup_discoveries += 1
+                self.discoveries += 1
             self.succeeded_by_industry[e.target] += 1
             e.succeed()

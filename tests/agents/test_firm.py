@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from agents.firm import Firm
+from model.firms import Firms
 from model import RegionModel
 from model.invariants import violations
 from scenarios.schema import EntrepreneurParams, FirmParams
@@ -35,8 +35,10 @@ def test_a_spinoff_takes_workers_equity_and_know_how_from_its_parent():
     spinoffs, births = model.totals.spinoffs, model.totals.births
     flows = model.flows  # the quarter being simulated: quarter 3
     assert (flows.spinoffs, flows.births) == (0, 0)
-    child = parent.spin_off(model.spinoff_prospects(), np.random.default_rng(4))
-    assert child is not None
+    rows = np.array([row])
+    new = f.spin_offs(rows, np.array([0.37]), model.spinoff_prospects(), sp, model.labour.wage,
+                      model.params.market.entry_share)  # fmt: skip
+    (child,) = model.demography.found(new, model.quarter + 1, flows)
     p = model.params.firms
     workers = float(
         np.clip(model.params.market.entry_share * jobs, 1.0, p.spinoff_max_share * jobs)
@@ -61,16 +63,14 @@ def test_a_spinoff_takes_workers_equity_and_know_how_from_its_parent():
 def record_spinoffs(monkeypatch) -> list[tuple[int, int]]:
     """Record (parent industry, child industry) of every spin-off."""
     found: list[tuple[int, int]] = []
-    original = Firm.spin_off
+    original = Firms.spin_offs
 
-    def spin_off(self, prospects, rng):
-        parent = self.industry
-        child = original(self, prospects, rng)
-        if child is not None:
-            found.append((parent, child.industry))
-        return child
+    def spin_offs(self, parents, *args):
+        new = original(self, parents, *args)
+        found.extend(zip(self.industry[parents].tolist(), new.industry.tolist(), strict=True))
+        return new
 
-    monkeypatch.setattr(Firm, "spin_off", spin_off)
+    monkeypatch.setattr(Firms, "spin_offs", spin_offs)
     return found
 
 
@@ -126,14 +126,14 @@ def test_a_firm_exits_after_exit_patience_quarters_of_negative_equity_not_before
     model = model_with(1, exit_patience=patience, spinoff_probability=0.0)
     f = model.firms
     row = int(np.argmax(f.employment))
-    serial = int(f.serial[row])
+    serial = int(f.uid[row])
     f.equity[row] = -1e7  # deep in the red: no quarter's profit can repair it
     for quarter in range(1, patience + 1):
         model.step()
-        alive = serial in f.serial
+        alive = serial in f.uid
         if quarter < patience:
             assert alive, f"exited after {quarter} of {patience} quarters"
-            assert f.negative_quarters[f.serial == serial][0] == quarter
+            assert f.negative_quarters[f.uid == serial][0] == quarter
         else:
             assert not alive
 
@@ -142,10 +142,10 @@ def test_negative_quarters_must_be_consecutive():
     model = model_with(1, exit_patience=3, spinoff_probability=0.0)
     f = model.firms
     row = int(np.argmax(f.employment))
-    serial = int(f.serial[row])
+    serial = int(f.uid[row])
 
     def me() -> int:
-        return int(np.flatnonzero(f.serial == serial)[0])
+        return int(np.flatnonzero(f.uid == serial)[0])
 
     f.equity[row] = -1e7
     model.run_for(2)
@@ -155,9 +155,9 @@ def test_negative_quarters_must_be_consecutive():
     assert f.negative_quarters[me()] == 0
     f.equity[me()] = -1e7
     model.run_for(2)
-    assert serial in f.serial  # two quarters, again: still here
+    assert serial in f.uid  # two quarters, again: still here
     model.step()
-    assert serial not in f.serial
+    assert serial not in f.uid
 
 
 def test_workers_of_an_exiting_firm_join_the_pool_under_its_industry_with_its_skill():

@@ -130,12 +130,12 @@ def test_plant_closure_releases_workers_into_the_pool_with_their_skills(seed):
     k = model.space.index(LEAD)
     rows = np.flatnonzero(f.industry == k)
     row = rows[np.argmax(f.employment[rows])]
-    serial, d, jobs = f.serial[row], f.district[row], f.employment[row]
+    serial, d, jobs = f.uid[row], f.district[row], f.employment[row]
     fit = f.fit(model.space.requires)[row]
     old_u, old_skill = pool.unemployed[d, k], pool.skill[d, k]
     firms = len(f)
     model.events.trigger(PlantClosure(type="plant_closure", step=4, industry=LEAD))
-    assert serial not in model.firms.serial
+    assert serial not in model.firms.uid
     assert len(model.firms) == firms - 1
     assert pool.unemployed[d, k] == pytest.approx(old_u + jobs)
     assert pool.skill[d, k] == pytest.approx((old_u * old_skill + jobs * fit) / (old_u + jobs))

@@ -199,7 +199,7 @@ def test_innovation_chance_rises_with_size_as_documented():
     model.run_for(2)
     before = f.productivity.copy()
     innovations = innovate(model)
-    u = model.streams.uniform_by_serial("innovation", model.quarter, f.serial, k=2)
+    u = model.streams.uniform("innovation", model.quarter, f.uid, k=2)
     chance = 1.0 - np.exp(-p.innovation_rate * np.sqrt(f.rd * f.employment))
     assert np.array_equal(f.productivity > before, u[:, 0] < chance)
     assert innovations == int((f.productivity > before).sum())
@@ -223,11 +223,11 @@ def test_a_higher_innovation_rate_raises_productivity_growth():
         growth = []
         for rate in (0.0, 0.025, 0.1):
             model = model_with(seed, innovation_rate=rate)
-            start = dict(zip(model.firms.serial.tolist(), rel_log_productivity(model), strict=True))
+            start = dict(zip(model.firms.uid.tolist(), rel_log_productivity(model), strict=True))
             model.run_for(30)
             now = rel_log_productivity(model)
             growth.append(
-                np.mean([now[i] - start[s] for i, s in enumerate(model.firms.serial) if s in start])
+                np.mean([now[i] - start[s] for i, s in enumerate(model.firms.uid) if s in start])
             )
         assert growth[0] < growth[1] < growth[2]
         assert growth[2] - growth[0] > 0.05

@@ -150,12 +150,13 @@ def test_shares_and_outside_sum_to_one_after_entry_and_exit():
     model = RegionModel(scenario, seed=3)
     model.run_for(3)
     f = model.firms
-    rng = np.random.default_rng(0)
     before = len(f)
-    child = None
-    for row in np.argsort(-f.employment)[:5]:  # large firms can spare workers
-        child = f.agents[row].spin_off(model.spinoff_prospects(), rng) or child
-    assert child is not None and len(f) > before
+    rows = np.argsort(-f.employment)[:5]  # large firms can spare workers
+    u = np.random.default_rng(0).random(len(rows))
+    new = f.spin_offs(rows, u, model.spinoff_prospects(), model.space, model.labour.wage,
+                      model.params.market.entry_share)  # fmt: skip
+    child = model.demography.found(new, model.quarter + 1, model.flows)[-1]
+    assert len(f) == before + 5
     assert share_sums(model) == pytest.approx(1.0, abs=1e-9)
     model.remove_firms(np.array([int(np.argmax(f.employment)), child.row]))
     assert share_sums(model) == pytest.approx(1.0, abs=1e-9)
@@ -192,13 +193,13 @@ def test_with_a_higher_fit_weight_well_fitted_firms_grow_faster_over_a_run():
     def correlation(seed: int, weight: float) -> float:
         model = model_with(seed, MarketParams(fit_weight=weight))
         f = model.firms
-        fit0 = dict(zip(f.serial.tolist(), f.fit(model.space.requires), strict=True))
-        share0 = dict(zip(f.serial.tolist(), f.share, strict=True))
+        fit0 = dict(zip(f.uid.tolist(), f.fit(model.space.requires), strict=True))
+        share0 = dict(zip(f.uid.tolist(), f.share, strict=True))
         model.run_for(12)
         f = model.firms
-        alive = [i for i, s in enumerate(f.serial.tolist()) if s in fit0]
-        growth = [np.log(f.share[i] / share0[int(f.serial[i])]) for i in alive]
-        fit = [fit0[int(f.serial[i])] for i in alive]
+        alive = [i for i, s in enumerate(f.uid.tolist()) if s in fit0]
+        growth = [np.log(f.share[i] / share0[int(f.uid[i])]) for i in alive]
+        fit = [fit0[int(f.uid[i])] for i in alive]
         return float(np.corrcoef(fit, growth)[0, 1])
 
     for seed in SEEDS[:4]:
@@ -211,7 +212,7 @@ def test_a_higher_regional_wage_lowers_the_regions_shares():
         for ratio in (1.0, 1.3):
             model = model_with(market=MarketParams(wage_weight=weight))
             model.labour.wage = ratio * model.params.labour.wage
-            u = model.firm_draws()[:, 1:]  # the demand-shock columns, as in ``step``
+            u = model.draws("firms", 3)[:, 1:]  # the demand-shock columns, as in ``step``
             model.firms.compete(model.market, model.quarter, u, model.wage_ratio())
             results[weight, ratio] = regional_share(model)
     present = results[0.0, 1.0] > 0
@@ -227,12 +228,12 @@ def test_bigger_firm_shocks_spread_firm_growth_rates(seed):
     def spread(shock: float) -> float:
         model = model_with(seed, MarketParams(firm_shock=shock))
         model.run_for(4)
-        start = dict(zip(model.firms.serial.tolist(), model.firms.employment, strict=True))
+        start = dict(zip(model.firms.uid.tolist(), model.firms.employment, strict=True))
         model.run_for(8)
         f = model.firms
         growth = [
             np.log(e / start[s])
-            for s, e in zip(f.serial.tolist(), f.employment, strict=True)
+            for s, e in zip(f.uid.tolist(), f.employment, strict=True)
             if s in start
         ]
         return float(np.std(growth))
@@ -424,7 +425,6 @@ def test_a_new_firm_gets_work_for_the_workers_its_share_was_sized_for(key):
         proficiency=np.zeros(len(sp.capabilities)),
         equity=5.0,
         origin="startup",
-        rng=np.random.default_rng(0),
     )
     gross = model.market.sales(f)[firm.row]
     work = gross * (1.0 - model.market.input_share[k]) / sp.productivity[k]
