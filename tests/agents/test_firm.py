@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from model.firms import Firms
 from model import RegionModel
+from model.firms import Firms
 from model.invariants import violations
 from scenarios.schema import EntrepreneurParams, FirmParams
 from tests.helpers import small_scenario
