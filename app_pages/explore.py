@@ -23,13 +23,17 @@ LOG_LINES = 40
 
 
 def _closed() -> bool:
-    """True once this session's kernel has been closed (culled or shut down)."""
+    """True once this session's kernel is closed or no browser page is connected to it."""
     try:
         from solara.server import kernel_context
 
-        return kernel_context.get_current_context().closed_event.is_set()
+        context = kernel_context.get_current_context()
     except Exception:  # noqa: BLE001 - not under a solara server (tests): never closed
         return False
+    if context.closed_event.is_set():
+        return True
+    status = getattr(context, "page_status", None)
+    return bool(status) and kernel_context.PageStatus.CONNECTED not in status.values()
 
 
 def use_player(session: Session, bump) -> tuple[bool, callable, callable, str, callable, bool]:
@@ -41,8 +45,11 @@ def use_player(session: Session, bump) -> tuple[bool, callable, callable, str, c
     def play(cancel: threading.Event) -> None:
         if not playing:
             return
-        interval = 1.0 / SPEEDS.get(speed, 4.0) if SPEEDS.get(speed, 4.0) > 0 else 0.0
-        while not cancel.is_set() and not _closed():
+        rate = SPEEDS.get(speed, 4.0)
+        interval = 1.0 / rate if rate > 0 else 0.0
+        session.player += 1  # a newer Play loop of this session stops older ones
+        mine = session.player
+        while not cancel.is_set() and not _closed() and session.player == mine:
             started = time.monotonic()
             if session.step(1) == 0 or session.at_end():
                 bump()
@@ -170,6 +177,11 @@ def UploadBox(on_file) -> None:
 @solara.component
 def ShareBox(session: Session, page: str, on_change, version: object = None) -> None:
     """The shareable link, the scenario download and the upload."""
+    with session.lock:  # the Play thread never steps the model while it is drawn
+        _sharebox(session, page, on_change, version)
+
+
+def _sharebox(session, page, on_change, version) -> None:
     upload_problems, set_upload_problems = solara.use_state([])
     token = sharing.encode(session.link_view())
     link = ui.public_url(f"{page}?view={urllib.parse.quote(token)}")
@@ -196,6 +208,11 @@ def ShareBox(session: Session, page: str, on_change, version: object = None) -> 
 def ExplorePage() -> None:
     """Controls, levers, the map and story log, and the live charts."""
     session = ui.use_session()
+    with session.lock:  # the Play thread never steps the model while it is drawn
+        _explorepage(session)
+
+
+def _explorepage(session) -> None:
     revision, set_revision = solara.use_state(0)
     seed_text, set_seed_text = solara.use_state(str(session.seed))
     seed_problem, set_seed_problem = solara.use_state("")

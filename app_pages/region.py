@@ -37,6 +37,11 @@ def _table(rows: list[list[str]], header: list[str], css_class: str) -> None:
 def RegionPage() -> None:
     """Structure, districts and the opportunity chart of the session's region now."""
     session = ui.use_session()
+    with session.lock:  # the Play thread never steps the model while it is drawn
+        _regionpage(session)
+
+
+def _regionpage(session) -> None:
     strategy, set_strategy = solara.use_state("balanced_portfolio")
     model = session.model
     opp = view.opportunity(model, targets=model.params.policy.targets)

@@ -13,7 +13,9 @@ visits while the app runs cannot drive it.
 
 from __future__ import annotations
 
+import faulthandler
 import os
+import signal
 import sys
 from collections.abc import Iterable
 from urllib.parse import urlsplit
@@ -107,6 +109,7 @@ def serve(host: str, port: int, cull: str = DEFAULT_CULL, allow: Iterable[str] =
         cull: how long a disconnected session's model is kept, e.g. ``"2m"`` or ``"30s"``.
         allow: further host names the app answers to (e.g. a machine name for ``--host``).
     """
+    faulthandler.register(signal.SIGUSR1)  # `kill -USR1 PID` prints every thread's stack
     os.environ.update(app_environment(cull))
     shown = f"[{host}]" if ":" in host else host
     os.environ[PUBLIC_URL_ENV] = f"http://{shown}:{port}"

@@ -45,6 +45,7 @@ class Session:
     model: RegionModel | None = None
     applied: Scenario | None = None
     applied_key: str = ""
+    player: int = 0  # the current Play loop; older loops stop
 
     def __post_init__(self) -> None:
         """Build the default scenario's model."""

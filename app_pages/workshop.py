@@ -69,6 +69,11 @@ def big_chart(model, column: str, scale: float, title: str, ylabel: str, runs, c
 def WorkshopPage() -> None:
     """Presenter view: play, intervene, run again with another seed."""
     session = ui.use_session()
+    with session.lock:  # the Play thread never steps the model while it is drawn
+        _workshoppage(session)
+
+
+def _workshoppage(session) -> None:
     revision, set_revision = solara.use_state(0)
     problem, set_problem = solara.use_state("")
     model = session.model

@@ -61,13 +61,16 @@ def test_explore_loads_with_map_plays_pauses_and_applies_a_lever_on_reset(
 
         page.get_by_role("button", name="Play").click()
         expect(page.locator(CLOCK)).not_to_contain_text("quarter 0 of")
-        expect(page.locator(CLOCK)).to_contain_text("quarter 3 of")
+        page.wait_for_function(
+            "() => /quarter ([2-9]|[1-9][0-9]+) of/.test("
+            "document.querySelector('.mesoscape-clock').textContent)"
+        )
         page.get_by_role("button", name="Pause").click()
         expect(page.get_by_role("button", name="Play")).to_be_visible()
         stopped = _quarter(page)
         page.wait_for_timeout(1500)
         assert _quarter(page) == stopped, "Pause must stop the quarters"
-        assert stopped >= 3
+        assert 2 <= stopped < 120, "Play should have run some quarters, not to the end"
 
         applied = page.locator(".mesoscape-applied")
         expect(applied).to_contain_text("the scenario's own levers")
