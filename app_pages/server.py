@@ -17,10 +17,11 @@ import faulthandler
 import os
 import signal
 import sys
+import threading
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
-from app_pages.ui import PUBLIC_URL_ENV
+from app_pages import PUBLIC_URL_ENV  # no solara import before the environment is set
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 DEFAULT_CULL = "2m"
@@ -100,6 +101,32 @@ def app_environment(cull: str) -> dict[str, str]:
     }
 
 
+def _release_memory(period: float = 5.0) -> None:
+    """Forever: when sessions were culled, collect garbage and give freed memory back."""
+    import ctypes
+    import gc
+    import logging
+    import time
+
+    from solara.server import kernel_context
+
+    log = logging.getLogger("mesoscape.app")
+    try:
+        trim = ctypes.CDLL("libc.so.6").malloc_trim
+    except (OSError, AttributeError):  # not glibc
+        trim = None
+    last = 0
+    while True:
+        time.sleep(period)
+        live = len(kernel_context.contexts)
+        if live < last:
+            gc.collect()
+            if trim is not None:
+                trim(0)
+            log.warning("sessions: %d open (%d freed)", live, last - live)
+        last = live
+
+
 def serve(host: str, port: int, cull: str = DEFAULT_CULL, allow: Iterable[str] = ()) -> int:
     """Serve the app until interrupted; return the exit code.
 
@@ -115,9 +142,14 @@ def serve(host: str, port: int, cull: str = DEFAULT_CULL, allow: Iterable[str] =
     os.environ[PUBLIC_URL_ENV] = f"http://{shown}:{port}"
     os.environ.setdefault("SERVER_NAME", host)
     os.environ.setdefault("SERVER_PORT", str(port))
+    import solara.server.settings as server_settings
     import uvicorn
     from solara.server.starlette import app as solara_app
 
+    server_settings.kernel.cull_timeout = cull  # in case solara was imported before
+    server_settings.telemetry.mixpanel_enable = False
+
+    threading.Thread(target=_release_memory, daemon=True, name="release-memory").start()
     guarded = HostOriginGuard(solara_app, allowed_hosts(host, allow))
     print(f"Mesoscape app: http://{shown}:{port}/  (Ctrl+C stops it)", file=sys.stderr, flush=True)
     config = uvicorn.Config(

@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 import solara
 
+from app_pages import PUBLIC_URL_ENV
 from app_pages.session import Session
 
 SessionContext = solara.create_context(None)
@@ -20,8 +21,6 @@ PAGES = [
     ("/region", "Region"),
     ("/workshop", "Workshop"),
 ]
-#: set by ``app_pages.server.serve``: the address the app is served at (for full links)
-PUBLIC_URL_ENV = "MESOSCAPE_APP_URL"
 
 CSS = """
 .mesoscape-app { font-size: 15px; }
