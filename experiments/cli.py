@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -119,23 +118,26 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_app(args: argparse.Namespace) -> int:
-    """Serve the browser app on localhost (no telemetry, all assets local)."""
-    env = dict(os.environ, **APP_ENV)
-    command = [
-        sys.executable,
-        "-m",
-        "solara",
-        "run",
-        str(APP_FILE),
-        "--host",
-        args.host,
-        "--port",
-        str(args.port),
-        "--production",
-        "--no-check-version",  # no PyPI request at start-up
-        "--no-open",
-    ]
-    return subprocess.call(command, env=env)
+    """Serve the browser app (localhost by default, no telemetry, all assets local)."""
+    from app_pages.server import serve
+
+    if args.host not in ("127.0.0.1", "localhost", "::1"):
+        print(
+            f"warning: serving on {args.host}: other machines on the network can reach the app; "
+            "it has no login",
+            file=sys.stderr,
+        )
+    return serve(args.host, args.port, cull=args.cull, allow=args.allow_host)
+
+
+def _duration(text: str) -> str:
+    import re
+
+    if not re.fullmatch(r"\d{1,6}(\.\d+)?(s|m|h)?", text.strip()):
+        raise argparse.ArgumentTypeError(
+            f"{text[:40]!r} is not a duration; allowed: a number with s, m or h, e.g. 90s or 2m"
+        )
+    return text.strip()
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
@@ -287,6 +289,19 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("app", help="serve the browser app")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=_port, default=8765)
+    p.add_argument(
+        "--cull",
+        type=_duration,
+        default="2m",
+        help="how long a closed browser tab's model is kept (default 2m)",
+    )
+    p.add_argument(
+        "--allow-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="another host name the app answers to (with --host), repeatable",
+    )
     p.set_defaults(func=cmd_app)
     p = sub.add_parser("sweep", help="run a parameter sweep (resumable) with sensitivity")
     p.add_argument("file", metavar="SWEEP_FILE", help="the sweep file (TOML)")

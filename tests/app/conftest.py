@@ -41,7 +41,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from experiments.cli import APP_ENV
+from experiments.cli import APP_ENV, APP_FILE
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -136,28 +136,44 @@ def _wait_until_serving(proc: subprocess.Popen, url: str, log_path: Path) -> Non
     )
 
 
+def _command(app: Path, port: int, cull: str | None) -> list[str]:
+    """The real app is served as users serve it (``mesoscape app``); other files by solara."""
+    if app == APP_FILE:
+        return [
+            sys.executable,
+            "-c",
+            "import sys; from experiments.cli import main; sys.exit(main(sys.argv[1:]))",
+            "app",
+            "--port",
+            str(port),
+            "--cull",
+            cull or "60s",
+        ]
+    return [
+        sys.executable,
+        "-m",
+        "solara",
+        "run",
+        str(app),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--production",
+        "--no-open",
+        "--no-check-version",
+    ]
+
+
 def start_solara_server(
-    app: Path, log_path: Path, cwd: Path = REPO_ROOT
+    app: Path, log_path: Path, cwd: Path = REPO_ROOT, cull: str | None = None
 ) -> tuple[subprocess.Popen, str]:
-    """Start ``solara run APP`` on a free loopback port and wait until it serves HTTP."""
+    """Start the app on a free loopback port and wait until it serves HTTP."""
     last_exc: Exception | None = None
     for _attempt in range(3):  # a port picked as free can be taken before solara binds it
         port = _free_port()
         url = f"http://127.0.0.1:{port}/"
-        cmd = [
-            sys.executable,
-            "-m",
-            "solara",
-            "run",
-            str(app),
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--production",
-            "--no-open",
-            "--no-check-version",
-        ]
+        cmd = _command(app, port, cull)
         with log_path.open("ab") as log:
             log.write(f"$ {' '.join(cmd)}\n".encode())
             log.flush()
@@ -188,20 +204,26 @@ def start_solara_server(
 
 @pytest.fixture(scope="session")
 def solara_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[..., str]]:
-    """Return ``start(app_path) -> url``; one server per app file, killed at session end."""
-    procs: dict[Path, tuple[subprocess.Popen, str]] = {}
+    """Return ``start(app_path, cull=None) -> url``; one server per app file and cull time.
+
+    The real app (``app.py``) is started with ``mesoscape app`` (its Host/Origin guard and
+    its cull time included); ``start.procs`` maps each started server to its process.
+    """
+    procs: dict[tuple[Path, str | None], tuple[subprocess.Popen, str]] = {}
     log_dir = tmp_path_factory.mktemp("solara-server")
 
-    def start(app: str | os.PathLike[str]) -> str:
+    def start(app: str | os.PathLike[str], cull: str | None = None) -> str:
         app_path = Path(app).resolve()
         if not app_path.is_file():
             raise FileNotFoundError(f"Solara app not found: {app_path}")
-        running = procs.get(app_path)
+        running = procs.get((app_path, cull))
         if running is not None and running[0].poll() is None:
             return running[1]
-        log_path = log_dir / f"{app_path.stem}.log"
-        procs[app_path] = start_solara_server(app_path, log_path)
-        return procs[app_path][1]
+        log_path = log_dir / f"{app_path.stem}-{cull or 'default'}.log"
+        procs[(app_path, cull)] = start_solara_server(app_path, log_path, cull=cull)
+        return procs[(app_path, cull)][1]
+
+    start.procs = procs
 
     try:
         yield start

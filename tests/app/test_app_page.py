@@ -1,156 +1,125 @@
-"""The real app (``app.py``): the Explore page, in the browser and without one."""
+"""The app's pieces without a browser: adapter, charts, levers, links, uploads, pages, CLI."""
 
 from __future__ import annotations
 
 import importlib.util
-import re
-from pathlib import Path
 
 import pytest
 
-from app_pages.explore import SCENARIOS, advance, build_model, recent_events, status_line
-from app_pages.figures import employment_figure, figure_png, region_map_figure, top_industries
-
-APP = Path(__file__).resolve().parents[2] / "app.py"
-PNG = b"\x89PNG\r\n\x1a\n"
-STATUS = re.compile(
-    r"^Quarter (\d+) · employment [\d,]+ · unemployment rate [\d.]+% · firms [\d,]+$"
-)
+from app_pages import levers, sharing, view
+from app_pages.session import Session
+from app_pages.svg import Series, line_chart, nice_ticks
+from experiments.cli import APP_FILE
+from scenarios import describe_field, load_scenario
 
 
-# ---------------------------------------------------------------------- without a browser
-
-
-def test_app_module_exposes_the_explore_page():
-    spec = importlib.util.spec_from_file_location("mesoscape_app_under_test", APP)
+def test_app_module_defines_the_four_pages():
+    spec = importlib.util.spec_from_file_location("mesoscape_app_under_test", APP_FILE)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    assert callable(module.Page)
+    assert [r.path for r in module.routes] == ["/", "compare", "region", "workshop"]
 
 
-def test_build_model_gives_a_fresh_region_that_steps():
-    assert "baseline" in SCENARIOS
-    model = build_model("baseline", seed=0)
-    assert model.steps == 0 and model.seed == 0
-    assert len(model.firms) > 0 and len(model.institutions.institutions) > 0
-    assert STATUS.match(status_line(model)).group(1) == "0"
-    advance(model, 2)
-    assert model.steps == 2
-    assert STATUS.match(status_line(model)).group(1) == "2"
-    again = build_model("baseline", seed=0)
-    advance(again, 2)
-    assert status_line(again) == status_line(model), "same scenario and seed, same region"
+def test_time_in_years_and_quarters_and_the_run_stops_at_the_horizon():
+    assert [view.when(q) for q in (0, 1, 4, 5, 15)] == [
+        "Start", "Year 1, Q1", "Year 1, Q4", "Year 2, Q1", "Year 4, Q3"
+    ]  # fmt: skip
+    model = view.build(load_scenario("baseline").model_copy(update={"steps": 3}), seed=0)
+    assert view.step(model, 10) == 3 and view.quarter(model) == 3
+    assert view.step(model, 1) == 0
 
 
-def test_recent_events_start_with_their_quarter():
-    model = build_model("baseline", seed=0)
-    model.log[:] = [(k, f"line {k}") for k in range(10)] + [(12, "an event")]
-    assert recent_events(model) == [f"Q{k}: line {k}" for k in range(3, 10)] + ["Q12: an event"]
+def test_ticks_cover_the_data():
+    for lo, hi in ((-2.28, 0.7), (0, 57.9), (0.1, 0.38)):
+        ticks = nice_ticks(lo, hi)
+        assert ticks[0] <= lo and ticks[-1] >= hi
 
 
-def test_figures_render_to_png_with_the_top_industries_in_the_legend():
-    model = build_model("baseline", seed=0)
-    advance(model, 2)
-    region_map, chart = region_map_figure(model), employment_figure(model)
-    for fig in (region_map, chart):
-        assert figure_png(fig).startswith(PNG)
-    top = top_industries(model)
-    assert 0 < len(top) <= 8
-    legend = [t.get_text() for t in region_map.legends[0].get_texts()]
-    assert legend[-1] == "other industries" and len(legend) == len(top) + 1
-    assert legend[0].startswith(model.space.names[top[0]][:10])
+def test_chart_text_is_escaped():
+    svg = line_chart(
+        [0, 1], [Series("<script>x</script>", [1, 2], "#000")], title="a&b", ylabel="y"
+    )
+    assert "<script>" not in svg and "&lt;script&gt;" in svg and "a&amp;b" in svg
 
 
-def _render_page():
-    import solara
-
-    from app_pages.explore import ExplorePage
-
-    _box, rc = solara.render(ExplorePage(), handle_error=False)
-    return rc
-
-
-def _status(rc) -> str:
-    import solara
-
-    (status,) = [
-        w.unsafe_innerHTML
-        for w in rc.find(solara.widgets.HTML).widgets
-        if w.attributes.get("class") == "mesoscape-status"
+def test_levers_take_bounds_from_the_schema_and_refuse_bad_values():
+    for path, lever in levers.LEVERS.items():
+        assert lever.allowed == describe_field(path)
+    budget = levers.LEVERS["policy.budget"]
+    assert (budget.lo, budget.hi) == (0.0, 1e6)
+    base = load_scenario("decline_bottom_up")
+    assert levers.apply(base, {"policy.budget": -3})[1] == [
+        "Regional budget: -3 is out of range; allowed: a number from 0 to 1000000"
     ]
-    return status
+    assert "at most 1" in levers.apply(base, {"policy.allocation.foresight": 0.5})[1][0]
+    assert levers.apply(base, {"policy.targets": 2.5})[1][0].endswith(
+        "is not a whole number; allowed: a whole number from 1 to 30"
+    )
+    changed, problems = levers.apply(base, {"policy.budget": 55.0})
+    assert problems == [] and changed.policy.budget == 55.0
 
 
-def _click(rc, label: str) -> None:
-    import ipyvuetify as v
-
-    rc.find(v.Btn, children=[label]).widget.click()
-
-
-def test_page_buttons_step_and_reset_each_sessions_own_model():
-    first, second = _render_page(), _render_page()
-    assert STATUS.match(_status(first)).group(1) == "0"
-    _click(first, "Step")
-    assert STATUS.match(_status(first)).group(1) == "1"
-    _click(first, "Run 4 quarters")
-    assert STATUS.match(_status(first)).group(1) == "5"
-    assert STATUS.match(_status(second)).group(1) == "0", "sessions must not share a model"
-    _click(first, "Reset")
-    assert STATUS.match(_status(first)).group(1) == "0"
-    _click(first, "Step")  # same quarter number as before Reset: must still redraw
-    assert STATUS.match(_status(first)).group(1) == "1"
+def test_links_round_trip_and_tampering_is_a_clear_message():
+    shared = sharing.View("decline_bottom_up", {"policy.budget": 20.0}, seed=3, quarter=4)
+    token = sharing.encode(shared)
+    assert sharing.decode(token) == shared
+    assert sharing.resolve(shared).policy.budget == 20.0
+    with pytest.raises(sharing.LinkError, match="damaged or was edited"):
+        sharing.decode(token[:-1] + ("0" if token[-1] != "0" else "1"))
+    for bad in ("", "abc", "x" * 70_000):
+        with pytest.raises(sharing.LinkError):
+            sharing.decode(bad)
+    with pytest.raises(sharing.LinkError, match="not a built-in scenario"):
+        sharing.resolve(sharing.View("/etc/passwd"))
+    with pytest.raises(sharing.LinkError, match="negative"):
+        sharing.check_seed(-1)
 
 
-def test_cmd_app_serves_on_localhost_without_internet(monkeypatch):
+def test_uploads_are_toml_only_size_limited_and_never_read_server_files():
+    assert "only scenario files ending in .toml" in sharing.parse_upload("x.py", b"")[1][0]
+    big = sharing.parse_upload("big.toml", b"#" * (sharing.MAX_UPLOAD_BYTES + 1))[1]
+    assert "too large" in big[0]
+    _, problems = sharing.parse_upload("evil.toml", b'name = "x"\nregion = "/etc/passwd"\n')
+    assert problems and all(p.startswith("evil.toml: ") for p in problems)
+    assert not any("root:" in p for p in problems)
+    _, problems = sharing.parse_upload("bad.toml", b'steps = "many"\n')
+    assert any(p.startswith("bad.toml: steps:") for p in problems)
+
+
+def test_a_link_reproduces_the_senders_view_in_another_session():
+    sender = Session()
+    sender.set_seed(5)
+    sender.set_lever("policy.budget", 90.0)
+    assert sender.reset() == []
+    sender.step(3)
+    token = sharing.encode(sender.link_view())
+    receiver = Session()
+    assert receiver.open_view(token) is None
+    assert view.quarter(receiver.model) == 3 and receiver.model.seed == 5
+    assert receiver.applied.policy.budget == 90.0
+    assert view.indicators(receiver.model) == view.indicators(sender.model)
+    assert receiver.model is not sender.model
+
+
+def test_story_tells_discoveries_in_plain_language():
+    s = Session()
+    s.step(20)
+    lines = view.story_lines(s.model)
+    assert any("The first " in line and "firm opened" in line for line in lines)
+    assert all(line.startswith("Year ") for line in lines)
+
+
+def test_cmd_app_binds_localhost_and_warns_otherwise(monkeypatch, capsys):
+    from app_pages import server
     from experiments import cli
 
     calls = []
-    monkeypatch.setattr(cli.subprocess, "call", lambda cmd, env: calls.append((cmd, env)) or 0)
+    monkeypatch.setattr(server, "serve", lambda *a, **k: calls.append((a, k)) or 0)
     assert cli.main(["app"]) == 0
-    ((cmd, env),) = calls
-    assert cmd[1:5] == ["-m", "solara", "run", str(APP)]
-    assert cmd[cmd.index("--host") + 1] == "127.0.0.1"
-    assert {"--production", "--no-check-version", "--no-open"} <= set(cmd)
+    assert calls[-1][0] == ("127.0.0.1", 8765) and calls[-1][1]["cull"] == "2m"
+    assert "warning" not in capsys.readouterr().err
+    assert cli.main(["app", "--host", "0.0.0.0", "--cull", "30s"]) == 0
+    assert "warning: serving on 0.0.0.0" in capsys.readouterr().err
+    env = server.app_environment("30s")
+    assert env["SOLARA_KERNEL_CULL_TIMEOUT"] == "30s"
     assert env["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] == "False"
-    assert env["SOLARA_ASSETS_CDN"].startswith("http://127.0.0.1:")
-
-
-# ---------------------------------------------------------------------- in the browser
-
-
-@pytest.mark.browser
-def test_explore_page_renders_and_steps_offline(solara_server, offline_page, tmp_path):
-    from playwright.sync_api import expect
-
-    page = offline_page.page
-    page.goto(solara_server(APP), wait_until="domcontentloaded")
-    status = page.locator(".mesoscape-status")
-    region_map = page.locator("img.mesoscape-region-map")
-    chart = page.locator("img.mesoscape-employment-chart")
-    try:
-        expect(page.get_by_role("heading", name="Mesoscape · Explore")).to_be_visible()
-        expect(status).to_have_text(STATUS)
-        expect(status).to_contain_text("Quarter 0 ·")
-        for image in (region_map, chart):
-            expect(image).to_be_visible()
-            expect(image).to_have_attribute("src", re.compile(r"^blob:"))
-            width, height = image.evaluate("img => [img.naturalWidth, img.naturalHeight]")
-            assert width > 300 and height > 300, f"figure looks empty: {width}x{height}"
-        expect(page.get_by_text("What happened")).to_be_visible()
-        map_src, chart_src = region_map.get_attribute("src"), chart.get_attribute("src")
-
-        page.get_by_role("button", name="Step").click()
-        expect(status).to_contain_text("Quarter 1 ·")
-        expect(region_map).not_to_have_attribute("src", map_src)
-        expect(chart).not_to_have_attribute("src", chart_src)
-
-        page.get_by_role("button", name="Run 4 quarters").click()
-        expect(status).to_contain_text("Quarter 5 ·")
-        page.get_by_role("button", name="Reset").click()
-        expect(status).to_contain_text("Quarter 0 ·")
-        page.wait_for_load_state("networkidle")
-    finally:
-        page.screenshot(path=str(tmp_path / "explore.png"), full_page=True)
-
-    offline_page.assert_offline()
-    assert page.title() == "Mesoscape · Explore"

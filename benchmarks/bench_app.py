@@ -1,0 +1,125 @@
+"""Browser benchmark of the app: Step click-to-updated-chart and Play quarters per second.
+
+Starts ``mesoscape app`` on a free loopback port, drives Debian's Chromium with Playwright
+and prints, for 1 and for 5 concurrent sessions: the median time from a Step click until
+the employment chart shows the next quarter (20 steps per session), and the quarters per
+second Play reaches at its default speed (4 quarters/s) over 10 s.
+
+    uv run python benchmarks/bench_app.py [--steps 20] [--play-seconds 10]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+QUARTER_JS = (
+    "() => { const c = document.querySelector('.mesoscape-clock'); "
+    "return c ? +c.textContent.match(/quarter (\\d+)/)[1] : -1; }"
+)
+
+
+def _serve() -> tuple[subprocess.Popen, str]:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    code = "import sys; from experiments.cli import main; sys.exit(main(sys.argv[1:]))"
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code, "app", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}/"
+    for _ in range(180):
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            return proc, url
+        except OSError:
+            time.sleep(0.5)
+    raise RuntimeError("the app did not start")
+
+
+async def _open(browser, url):
+    context = await browser.new_context(viewport={"width": 1366, "height": 768})
+    page = await context.new_page()
+    await page.goto(url)
+    await page.wait_for_selector(".mesoscape-clock")
+    return page
+
+
+async def _steps(page, n: int) -> list[float]:
+    times = []
+    for _ in range(n):
+        q = await page.evaluate(QUARTER_JS)
+        start = time.perf_counter()
+        await page.get_by_role("button", name="Step").click()
+        await page.wait_for_function(
+            f"() => {{ const t = document.querySelector('.mesoscape-employment-chart'); "
+            f"return t && ({QUARTER_JS})() === {q + 1}; }}",
+            polling="raf",
+        )
+        times.append(time.perf_counter() - start)
+    return times
+
+
+async def _play(page, seconds: float) -> float:
+    await page.wait_for_timeout(1000)
+    q0, t0 = await page.evaluate(QUARTER_JS), time.perf_counter()
+    await page.get_by_role("button", name="Play").click()
+    await asyncio.sleep(seconds)
+    q1, t1 = await page.evaluate(QUARTER_JS), time.perf_counter()
+    await page.get_by_role("button", name="Pause").click(force=True)
+    return (q1 - q0) / (t1 - t0)
+
+
+async def main(steps: int, play_seconds: float) -> None:
+    """Run the benchmark and print its figures."""
+    from playwright.async_api import async_playwright
+
+    proc, url = _serve()
+    try:
+        async with async_playwright() as pw:
+            browser = await pw.chromium.launch(
+                executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS
+            )
+            for sessions in (1, 5):
+                pages = [await _open(browser, url) for _ in range(sessions)]
+                step_times = await asyncio.gather(*(_steps(p, steps) for p in pages))
+                flat = [t for ts in step_times for t in ts]
+                pages = [await _open(browser, url) for _ in range(sessions)]
+                rates = await asyncio.gather(*(_play(p, play_seconds) for p in pages))
+                print(
+                    f"{sessions} session(s): Step median {statistics.median(flat):.3f} s "
+                    f"(p90 {sorted(flat)[int(0.9 * len(flat)) - 1]:.3f} s, n={len(flat)}); "
+                    f"Play {statistics.mean(rates):.1f} quarters/s per session",
+                    flush=True,
+                )
+            await browser.close()
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=20)
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--steps", type=int, default=20)
+    parser.add_argument("--play-seconds", type=float, default=10.0)
+    args = parser.parse_args()
+    asyncio.run(main(args.steps, args.play_seconds))

@@ -1,0 +1,227 @@
+"""The app in Debian's Chromium, served by ``mesoscape app`` on loopback (issue 8, accept. 1).
+
+Each test saves a screenshot (``MESOSCAPE_ARTIFACTS`` or a tmp folder). One server serves
+all tests; each test uses its own browser context, i.e. its own session.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from experiments.cli import APP_FILE
+
+pytestmark = pytest.mark.browser
+
+CLOCK = ".mesoscape-clock"
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory) -> Path:
+    """Where screenshots go."""
+    folder = os.environ.get("MESOSCAPE_ARTIFACTS")
+    path = Path(folder) if folder else tmp_path_factory.mktemp("screenshots")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@pytest.fixture(scope="module")
+def app_url(solara_server) -> str:
+    """The real app, served as users serve it."""
+    return solara_server(APP_FILE)
+
+
+def _open(page, url: str) -> None:
+    from playwright.sync_api import expect
+
+    page.goto(url, wait_until="domcontentloaded")
+    expect(page.locator(CLOCK)).to_be_visible()
+
+
+def _quarter(page) -> int:
+    text = page.locator(CLOCK).inner_text()
+    return int(re.search(r"quarter (\d+) of", text).group(1))
+
+
+def test_explore_loads_with_map_plays_pauses_and_applies_a_lever_on_reset(
+    app_url, offline_page, shots
+):
+    from playwright.sync_api import expect
+
+    page = offline_page.page
+    try:
+        _open(page, app_url)
+        expect(page.locator("svg.mesoscape-region-map")).to_be_visible()
+        expect(page.locator("svg.mesoscape-region-map circle").first).to_be_attached()
+        expect(page.get_by_text("What happened")).to_be_visible()
+        expect(page.locator(CLOCK)).to_have_text("Start · quarter 0 of 120")
+
+        page.get_by_role("button", name="Play").click()
+        expect(page.locator(CLOCK)).not_to_contain_text("quarter 0 of")
+        page.wait_for_function(
+            "() => /quarter ([2-9]|[1-9][0-9]+) of/.test("
+            "document.querySelector('.mesoscape-clock').textContent)"
+        )
+        page.get_by_role("button", name="Pause").click()
+        expect(page.get_by_role("button", name="Play")).to_be_visible()
+        stopped = _quarter(page)
+        page.wait_for_timeout(1500)
+        assert _quarter(page) == stopped, "Pause must stop the quarters"
+        assert 2 <= stopped < 120, "Play should have run some quarters, not to the end"
+
+        applied = page.locator(".mesoscape-applied")
+        expect(applied).to_contain_text("the scenario's own levers")
+        slider = page.get_by_role("slider").first  # Regional budget
+        slider.focus()
+        page.keyboard.press("ArrowRight")
+        expect(page.locator(".mesoscape-pending")).to_be_visible()
+        expect(applied).to_contain_text("the scenario's own levers")  # not yet
+        page.get_by_role("button", name="Reset").click()
+        expect(applied).to_contain_text("changed levers: Regional budget 151")
+        expect(page.locator(CLOCK)).to_have_text("Start · quarter 0 of 120")
+        expect(page.locator(".mesoscape-pending")).to_have_count(0)
+        page.wait_for_load_state("networkidle")
+    finally:
+        page.screenshot(path=str(shots / "explore.png"), full_page=True)
+    offline_page.assert_offline()
+
+
+def test_bad_upload_and_negative_seed_show_inline_messages(app_url, offline_page, shots):
+    from playwright.sync_api import expect
+
+    page = offline_page.page
+    try:
+        _open(page, app_url)
+        seed = page.get_by_label("Seed")
+        seed.fill("-3")
+        seed.press("Enter")
+        expect(page.locator(".mesoscape-message")).to_contain_text(
+            "seed: -3 is negative; allowed: 0 or more"
+        )
+        page.get_by_role("button", name="Share, download, upload").click()
+        bad = shots / "bad.toml"
+        bad.write_text('steps = "many"\n')
+        page.locator("input[type=file]").set_input_files(str(bad))
+        message = page.locator(".mesoscape-message").filter(has_text="bad.toml")
+        expect(message).to_contain_text("bad.toml: steps:")
+        body = page.locator("body").inner_text()
+        assert "Traceback" not in body and "/work/" not in body and "site-packages" not in body
+    finally:
+        page.screenshot(path=str(shots / "bad-input.png"), full_page=True)
+
+
+def test_workshop_intervention_adds_a_marker_and_a_log_line(app_url, offline_page, shots):
+    from playwright.sync_api import expect
+
+    page = offline_page.page
+    try:
+        _open(page, app_url + "workshop")
+        markers = page.locator(".mesoscape-workshop-jobs .event-marker")
+        expect(markers).to_have_count(0)
+        page.get_by_role("button", name="Intervene now").click()
+        expect(markers).to_have_count(1)
+        expect(page.locator(".mesoscape-workshop-unemployment .event-marker")).to_have_count(1)
+        expect(page.locator(".mesoscape-workshop-log")).to_contain_text(
+            "Year 1, Q1: Demand for Combustion-engine components starts to fall by 50%"
+        )
+        page.get_by_role("button", name="Step").click()
+        expect(page.locator(CLOCK)).to_contain_text("quarter 1 of")
+    finally:
+        page.screenshot(path=str(shots / "workshop.png"), full_page=True)
+
+
+def test_shared_link_opens_the_same_view_in_a_fresh_context(app_url, browser, offline_page, shots):
+    from playwright.sync_api import expect
+
+    page = offline_page.page
+    _open(page, app_url)
+    seed = page.get_by_label("Seed")
+    seed.fill("7")
+    seed.press("Enter")
+    expect(page.locator(".mesoscape-pending")).to_be_visible()  # the seed reached the server
+    page.wait_for_timeout(1000)  # let that render settle before the next edit
+    slider = page.get_by_role("slider").nth(7)  # grant share of an experiment
+    expect(slider).to_have_attribute("aria-valuenow", "0.8")
+    slider.focus()
+    slider.press("ArrowLeft")
+    expect(page.get_by_text("Grant share of an experiment: 0.79")).to_be_visible()
+    page.get_by_role("button", name="Reset").click()
+    expect(page.locator(".mesoscape-applied")).to_contain_text(
+        "seed 7; changed levers: Grant share of an experiment 0.79"
+    )
+    for _ in range(3):
+        before = _quarter(page)
+        page.get_by_role("button", name="Step").click()
+        expect(page.locator(CLOCK)).to_contain_text(f"quarter {before + 1} of")
+    page.get_by_role("button", name="Share, download, upload").click()
+    link = page.get_by_label("Link to this view").input_value()
+    assert "?view=" in link and link.startswith("http://127.0.0.1:")
+    sent = {
+        sel: page.locator(sel).inner_text()
+        for sel in (CLOCK, ".mesoscape-applied", ".mesoscape-status")
+    }
+
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    try:
+        other = context.new_page()
+        other.goto(link, wait_until="domcontentloaded")
+        for sel, text in sent.items():
+            expect(other.locator(sel)).to_have_text(text)
+        assert other.get_by_label("Seed").input_value() == "7"
+        other.screenshot(path=str(shots / "shared-link.png"), full_page=True)
+
+        bad = link[:-3] + ("aaa" if not link.endswith("aaa") else "bbb")
+        other.goto(bad, wait_until="domcontentloaded")
+        expect(other.locator(".mesoscape-message")).to_contain_text(
+            "This link cannot be opened: this link is damaged or was edited"
+        )
+        assert "Traceback" not in other.locator("body").inner_text()
+    finally:
+        context.close()
+
+
+def test_two_contexts_do_not_see_each_others_models(app_url, browser, offline_page, shots):
+    from playwright.sync_api import expect
+
+    first = offline_page.page
+    _open(first, app_url)
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    try:
+        second = context.new_page()
+        _open(second, app_url)
+        for n in range(1, 4):
+            first.get_by_role("button", name="Step").click()
+            expect(first.locator(CLOCK)).to_contain_text(f"quarter {n} of")
+        second.reload(wait_until="domcontentloaded")
+        expect(second.locator(CLOCK)).to_have_text("Start · quarter 0 of 120")
+        second.get_by_role("button", name="Step").click()
+        expect(second.locator(CLOCK)).to_contain_text("quarter 1 of")
+        expect(first.locator(CLOCK)).to_contain_text("quarter 3 of")
+        second.screenshot(path=str(shots / "isolation-second.png"))
+    finally:
+        context.close()
+        first.screenshot(path=str(shots / "isolation-first.png"))
+
+
+def test_compare_runs_three_replications_of_two_scenarios(app_url, offline_page, shots):
+    from playwright.sync_api import expect
+
+    pytest.importorskip("experiments.compare", reason="experiments.compare has not landed yet")
+    page = offline_page.page
+    try:
+        _open(page, app_url)
+        page.goto(app_url + "compare", wait_until="domcontentloaded")
+        page.get_by_label("Replications").fill("3")
+        page.get_by_label("Replications").press("Enter")
+        page.get_by_label("Quarters").fill("12")
+        page.get_by_label("Quarters").press("Enter")
+        page.get_by_role("button", name="Run comparison").click()
+        table = page.locator("table.mesoscape-outcomes")
+        expect(table).to_be_visible(timeout=180_000)
+        expect(page.get_by_text("Results: 3 replications")).to_be_visible()
+        assert table.locator("tbody tr").count() >= 1
+    finally:
+        page.screenshot(path=str(shots / "compare.png"), full_page=True)
