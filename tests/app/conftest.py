@@ -232,7 +232,7 @@ def solara_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable
             _stop(proc)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser():
     """Headless Debian Chromium driven by Playwright (never Playwright's own browser build)."""
     if not CHROMIUM.exists():

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import threading
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -71,7 +72,10 @@ def test_guard_refuses_foreign_host_and_origin_and_lets_the_served_host_in():
 
     def call(kind, headers):
         scope = {"type": kind, "headers": [(k.encode(), v.encode()) for k, v in headers]}
-        asyncio.run(guard(scope, receive, send))
+        # in a thread of its own: Playwright's sync API may hold this thread's event loop
+        worker = threading.Thread(target=asyncio.run, args=(guard(scope, receive, send),))
+        worker.start()
+        worker.join()
 
     call("http", [("host", "127.0.0.1:8765")])
     call("websocket", [("host", "localhost:8765"), ("origin", "http://localhost:8765")])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import re
+import threading
 from pathlib import Path
 
 import pytest
@@ -90,22 +91,30 @@ def test_the_report_renders_in_chromium_with_the_network_blocked(saved, tmp_path
             outside.append(r.request.url)
             r.abort()
 
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        try:
-            context = browser.new_context(viewport={"width": 1100, "height": 1400})
-            context.route("**/*", route)
-            page = context.new_page()
-            page.goto((out / "report.html").resolve().as_uri())
-            page.wait_for_load_state("load")
-            widths = page.eval_on_selector_all(
-                "img", "els => els.map(e => e.complete ? e.naturalWidth : 0)"
-            )
-            heading = page.inner_text("h1")
-            rows = page.eval_on_selector_all("table tr", "els => els.length")
-            page.screenshot(path=str(tmp_path / "report.png"), full_page=False)
-        finally:
-            browser.close()
+    found: dict = {}
+
+    def look() -> None:  # in a thread of its own: another test's Playwright may hold the loop
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+            try:
+                context = browser.new_context(viewport={"width": 1100, "height": 1400})
+                context.route("**/*", route)
+                page = context.new_page()
+                page.goto((out / "report.html").resolve().as_uri())
+                page.wait_for_load_state("load")
+                found["widths"] = page.eval_on_selector_all(
+                    "img", "els => els.map(e => e.complete ? e.naturalWidth : 0)"
+                )
+                found["heading"] = page.inner_text("h1")
+                found["rows"] = page.eval_on_selector_all("table tr", "els => els.length")
+                page.screenshot(path=str(tmp_path / "report.png"), full_page=False)
+            finally:
+                browser.close()
+
+    worker = threading.Thread(target=look)
+    worker.start()
+    worker.join()
+    widths, heading, rows = found["widths"], found["heading"], found["rows"]
     assert outside == []
     assert len(widths) == 12 and min(widths) > 0  # every plot decoded
     assert heading == "policy compared with base"
