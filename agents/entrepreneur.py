@@ -21,7 +21,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import mesa
-import numpy as np
 
 if TYPE_CHECKING:
     from model.region_model import RegionModel
@@ -109,7 +108,3 @@ class Entrepreneur(mesa.Agent):
     def equity(self) -> float:
         """The money left for the new firm: savings and unspent grant."""
         return self.savings + self.grant
-
-    def founding_profile(self, profile: np.ndarray, requires: np.ndarray, learned: float):
-        """C, the new firm's proficiency: their profile, at least ``learned`` where required."""
-        return np.where(requires > 0, np.maximum(profile, learned), profile)

@@ -144,7 +144,7 @@ class Observer:
             "labour_force": float(pool.labour_force.sum()),
             "unemployed": pool.total_unemployed,
             "gross_regional_product": flows.output,
-            "productivity": flows.output / max(flows.output_workers, 1.0),
+            "productivity": flows.productivity,
             "wage": pool.wage,
             "firms": float(len(firms)),
             "births": float(flows.births),

@@ -77,6 +77,11 @@ class QuarterFlows(Births):
         self.innovations = innovations
 
     @property
+    def productivity(self) -> float:
+        """Value added per worker of the quarter (both taken when the firms produced)."""
+        return self.output / max(self.output_workers, 1.0)
+
+    @property
     def policy_spending(self) -> float:
         """Money used on all instruments."""
         return float(sum(self.spending.values()))

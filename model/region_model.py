@@ -73,7 +73,7 @@ class RegionModel(Model):
         self.demography.market = self.market
         self.flows.output = float(self.firms.value_added.sum())
         self.flows.output_workers = float(self.firms.employment.sum())
-        self.initial_productivity = self.flows.output / max(self.flows.output_workers, 1.0)
+        self.initial_productivity = self.flows.productivity
         districts = Districts(self.district_names, self.district_xy)
         self.institutions = InstitutionSystem(
             self, region.institutions, self.space, scenario.institutions,
@@ -254,18 +254,9 @@ class RegionModel(Model):
         """K, True where the region has at least one firm."""
         return self.employment_by_industry() > 0
 
-    def productivity(self) -> float:
-        """Value added per worker this quarter (both taken when the firms produced)."""
-        return self.flows_productivity(self.flows)
-
-    @staticmethod
-    def flows_productivity(flows: QuarterFlows) -> float:
-        """Value added per worker of a quarter's flows."""
-        return flows.output / max(flows.output_workers, 1.0)
-
     def productivity_index(self) -> float:
         """Regional value added per worker relative to quarter 0."""
-        now = self.flows_productivity(self.flows)
+        now = self.flows.productivity
         return now / self.initial_productivity if self.initial_productivity > 0 else 1.0
 
     def record(self, text: str, quarter: int | None = None) -> None:
