@@ -17,13 +17,13 @@ Prints a table and writes the figures as JSON (``--json``). Nothing is asserted 
 from __future__ import annotations
 
 import argparse
-import json
 import platform
 import tempfile
 import time
 import tracemalloc
 from pathlib import Path
 
+from benchmarks._common import write_json
 from experiments import load_results, sweep
 from scenarios import Scenario, load_scenario, scenario_to_toml, with_params
 
@@ -118,10 +118,7 @@ def main(argv: list[str] | None = None) -> dict:
         found["memory_ratio"] = round(ratio, 2)
         print(f"ratio {found['memory'][-1]['runs']} / {found['memory'][0]['runs']} runs: "
               f"{ratio:.2f}x")  # fmt: skip
-    path = Path(args.json)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(found, indent=2) + "\n", encoding="utf-8")
-    print(f"\nWritten: {path}")
+    write_json(found, args.json)
     return found
 
 

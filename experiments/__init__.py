@@ -12,6 +12,8 @@ import sys
 import types
 from typing import Any
 
+import model  # noqa: F401 - first: pins the BLAS kernels before numpy loads (model.blas)
+
 #: public name -> module that defines it
 _EXPORTS = {
     "RunResult": "experiments.run",

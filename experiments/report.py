@@ -439,12 +439,10 @@ def load_comparison(folder: str | Path) -> Comparison:
     """
     from experiments.compare import build_comparison
     from experiments.outcomes import RUN_OUTCOMES
-    from experiments.store import StoreError, verify
+    from experiments.store import verify
 
     folder = Path(folder)
-    manifest = verify(folder)
-    if manifest.get("kind") != "comparison":
-        raise StoreError(f"{folder}: holds a {manifest.get('kind')}, not a comparison")
+    verify(folder, kind="comparison")
     provenance = json.loads((folder / "provenance.json").read_text(encoding="utf-8"))
     scenarios = [load_scenario(folder / f) for f in provenance["scenario_files"]]
     names, seeds = provenance["scenarios"], provenance["seeds"]

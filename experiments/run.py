@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from experiments.store import MANIFEST, StoreError, read_manifest, safe_name, verify, write_result
+from experiments.store import MANIFEST, read_manifest, safe_name, verify, write_result
 from model import RegionModel
 from scenarios import Scenario, describe_field, load_scenario, scenario_to_toml, with_params
 
@@ -49,8 +49,13 @@ class RunResult:
 
 
 def versions() -> dict[str, str]:
-    """Versions of Python and of the packages that decide a run's results."""
-    found = {"python": platform.python_version()}
+    """Versions of Python and of the packages that decide a run's results, and the BLAS.
+
+    Runs agree to the last bit where all of these agree (``blas_kernel``: ``model.blas``).
+    """
+    from model.blas import blas_kernel
+
+    found = {"python": platform.python_version(), "blas_kernel": blas_kernel()}
     for name in PACKAGES:
         try:
             found[name] = metadata.version(name)
@@ -275,9 +280,7 @@ def load_run(folder: str | Path) -> RunResult:
         StoreError: the manifest is missing or does not verify, or it is not a run.
     """
     folder = Path(folder)
-    manifest = verify(folder)
-    if manifest.get("kind") != "run":
-        raise StoreError(f"{folder}: holds a {manifest.get('kind')}, not a run")
+    manifest = verify(folder, kind="run")
     scenario = load_scenario(folder / "scenario.toml")
     tables = {
         p.stem: pd.read_parquet(p) for p in sorted(folder.glob("*.parquet")) if p.stem != "series"

@@ -185,12 +185,16 @@ def manifest_problems(folder: str | Path, manifest: dict[str, Any]) -> list[str]
     return problems
 
 
-def verify(folder: str | Path) -> dict[str, Any]:
+def verify(folder: str | Path, kind: str | None = None) -> dict[str, Any]:
     """Check a result directory against its manifest; return the manifest.
+
+    Args:
+        folder: the result directory.
+        kind: the kind of result expected (``run``, ``comparison``, ...); None: any.
 
     Raises:
         StoreError: naming the directory and the first problems, if the manifest is missing,
-            unreadable or does not match the files.
+            unreadable or does not match the files, or if it holds another kind of result.
     """
     manifest = read_manifest(folder)
     problems = manifest_problems(folder, manifest)
@@ -199,6 +203,8 @@ def verify(folder: str | Path) -> dict[str, Any]:
         raise StoreError(
             f"{folder}: does not verify against its manifest: {'; '.join(problems[:3])}{more}"
         )
+    if kind is not None and manifest.get("kind") != kind:
+        raise StoreError(f"{folder}: holds a {manifest.get('kind')}, not a {kind}")
     return manifest
 
 

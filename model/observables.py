@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model import metrics
+from model import complexity, metrics
 from model.quarter import INSTRUMENTS, QuarterFlows
 from model.recorder import Recorder
 
@@ -186,7 +186,7 @@ class Observer:
         add("competencies", step=quarter, capability=sp.capabilities, workers=held)
         dm = f.by_district_industry(f.employment, len(self.district_names), sp.size)
         presence = metrics.binarize_rca(dm)
-        eci, _ = metrics.eci(presence)
+        eci, _ = complexity.eci(presence)
         add(
             "districts",
             step=quarter,

@@ -28,44 +28,6 @@ def axis_kernel(size: int, radius: float) -> np.ndarray:
     return np.exp(-np.abs(pos[:, None] - pos[None, :]) / radius)
 
 
-def knowledge_level(
-    x: np.ndarray,
-    y: np.ndarray,
-    industry: np.ndarray,
-    rel_productivity: np.ndarray,
-    relatedness: np.ndarray,
-    radius: float,
-    cluster_bonus: float,
-    among: np.ndarray | None = None,
-    shape: tuple[int, int] | None = None,
-    sharpness: float = 4.0,
-) -> tuple[np.ndarray, np.ndarray]:
-    """The knowledge level each firm sees around it, and how much it sees.
-
-    Args:
-        x: firm cells, first coordinate.
-        y: firm cells, second coordinate.
-        industry: firm industries (indices into ``relatedness``).
-        rel_productivity: log productivity relative to the industry frontier.
-        relatedness: K x K industry relatedness.
-        radius: distance (cells) over which spillovers decay by a factor e.
-        cluster_bonus: extra weight of firms in the same industry.
-        among: optional boolean mask; only these firms are sources (e.g. members).
-        shape: grid (width, height); by default just large enough for the firms.
-        sharpness: β of the soft maximum.
-
-    Returns:
-        (level, reach): ``level`` as L_i above (own contribution excluded; equal to the
-        firm's own r where it sees nobody) and ``reach`` = Σ_j w_ij.
-    """
-    source = np.ones(len(x), dtype=bool) if among is None else among
-    (level, reach), = knowledge_levels(
-        x, y, industry, rel_productivity, relatedness, radius, cluster_bonus, [source],
-        shape, sharpness,
-    )  # fmt: skip
-    return level, reach
-
-
 def knowledge_levels(
     x: np.ndarray,
     y: np.ndarray,
@@ -78,15 +40,29 @@ def knowledge_levels(
     shape: tuple[int, int] | None = None,
     sharpness: float = 4.0,
 ) -> list[tuple[np.ndarray, np.ndarray]]:
-    """``knowledge_level`` for several source masks at once (e.g. all firms and members).
+    """The knowledge level each firm sees around it, and how much it sees, per source mask.
 
+    Each mask (e.g. all firms, association members) selects the firms that are sources.
     The fields are summed per (cell, industry, mask), spread over the grid by the distance
     kernel along each axis, then weighted in industry space (relatedness plus the cluster
     bonus on the diagonal) and read at each firm's own cell and industry: the cost is
     O(cells x K²) for the field plus O(firms), whatever the number of firms.
 
+    Args:
+        x: firm cells, first coordinate.
+        y: firm cells, second coordinate.
+        industry: firm industries (indices into ``relatedness``).
+        rel_productivity: log productivity relative to the industry frontier.
+        relatedness: K x K industry relatedness.
+        radius: distance (cells) over which spillovers decay by a factor e.
+        cluster_bonus: extra weight of firms in the same industry.
+        sources: boolean masks of the firms that are sources, one per field wanted.
+        shape: grid (width, height); by default just large enough for the firms.
+        sharpness: β of the soft maximum.
+
     Returns:
-        One ``(level, reach)`` per mask, in order.
+        One ``(level, reach)`` per mask, in order: ``level`` as L_i above (own contribution
+        excluded; equal to the firm's own r where it sees nobody) and ``reach`` = Σ_j w_ij.
     """
     n, k, m = len(x), relatedness.shape[0], len(sources)
     width, height = shape if shape is not None else (int(x.max()) + 1, int(y.max()) + 1)

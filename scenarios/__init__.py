@@ -5,6 +5,7 @@
 >>> s2 = with_params(s, {"policy.budget": 40.0})
 """
 
+import model  # noqa: F401 - first: pins the BLAS kernels before numpy loads (model.blas)
 from scenarios.check import check_files
 from scenarios.errors import Problem, ScenarioError
 from scenarios.loader import (

@@ -6,6 +6,8 @@ import os
 
 from hypothesis import settings
 
+import model  # noqa: F401 - first: pins the BLAS kernels before numpy loads (model.blas)
+
 # In CI the property tests draw the same examples every run (a failure there is
 # reproducible from its log); locally they explore new examples each run.
 settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)

@@ -5,11 +5,15 @@ See ``tests/golden/golden.py`` for what is stored and when it may be replaced.
 
 from __future__ import annotations
 
+import platform
+
 import numpy as np
 import pandas as pd
 import pytest
 from scipy import stats
 
+from model import blas
+from model.blas import blas_kernel
 from tests.golden.golden import (
     GOLDEN_RUNS,
     REFERENCE,
@@ -21,6 +25,19 @@ from tests.golden.golden import (
 
 #: family-wise error rate of the statistical guard, over all scenario x outcome pairs
 FAMILY_ALPHA = 0.01
+
+
+def test_blas_kernels_are_the_pinned_ones():
+    # the golden files were written with OpenBLAS's Haswell kernels (model.blas); other
+    # kernels round matrix products differently in the last bit
+    flags = blas._cpu_flags()
+    if platform.machine().lower() not in blas._X86 or not {"avx2", "fma"} <= flags:
+        pytest.skip("not an x86-64 CPU with AVX2 and FMA: OpenBLAS cannot use the pinned kernels")
+    found = blas_kernel()
+    assert found == blas.KERNEL, (
+        f"OpenBLAS uses its {found} kernels, not {blas.KERNEL}: OPENBLAS_CORETYPE is set to "
+        "something else, or numpy was imported before model.blas pinned the kernels"
+    )
 
 
 @pytest.mark.parametrize(("scenario", "seed"), GOLDEN_RUNS)

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from model.spillovers import knowledge_level
+from model.spillovers import knowledge_levels
 from scenarios.schema import FirmParams
 
 #: the schema default and two other soft-maximum sharpnesses
@@ -42,17 +42,8 @@ def test_field_equals_pairwise_definition(seed, n, members, sharpness):
     rel = (rel + rel.T) / 2
     np.fill_diagonal(rel, 1.0)
     source = rng.random(n) < 0.5 if members else np.ones(n, dtype=bool)
-    level, reach = knowledge_level(
-        x,
-        y,
-        ind,
-        r,
-        rel,
-        2.5,
-        0.5,
-        among=source if members else None,
-        shape=(9, 7),
-        sharpness=sharpness,
+    ((level, reach),) = knowledge_levels(
+        x, y, ind, r, rel, 2.5, 0.5, [source], shape=(9, 7), sharpness=sharpness
     )
     want_level, want_reach = pairwise(x, y, ind, r, rel, 2.5, 0.5, source, sharpness)
     assert reach == pytest.approx(want_reach, abs=1e-9)
@@ -63,7 +54,10 @@ def test_nearby_leader_teaches_more_than_distant_one():
     rel = np.ones((1, 1))
     r = np.array([0.5, 0.0, 0.0])  # a leader and two laggards
     x, y = np.array([0, 1, 9]), np.array([0, 0, 0])
-    level, reach = knowledge_level(x, y, np.zeros(3, int), r, rel, 2.0, 0.0, shape=(10, 1))
+    everyone = np.ones(3, dtype=bool)
+    ((level, reach),) = knowledge_levels(
+        x, y, np.zeros(3, int), r, rel, 2.0, 0.0, [everyone], shape=(10, 1)
+    )
     assert reach[1] > reach[2]
     gap_near, gap_far = level[1] - r[1], level[2] - r[2]
     assert gap_near > 0 and gap_far > 0
