@@ -52,6 +52,13 @@ def use_session() -> Session:
     return session
 
 
+def locked(render: Callable[[Session], None]) -> None:
+    """Render a page with this session's state, under its lock (Play never steps meanwhile)."""
+    session = use_session()
+    with session.lock:
+        render(session)
+
+
 def text(tag: str, content: str, css_class: str = "", style: str = "") -> None:
     """One HTML element holding escaped text."""
     solara.HTML(

@@ -113,22 +113,39 @@ def test_bad_upload_and_negative_seed_show_inline_messages(app_url, offline_page
         page.screenshot(path=str(shots / "bad-input.png"), full_page=True)
 
 
-def test_workshop_intervention_adds_a_marker_and_a_log_line(app_url, offline_page, shots):
+def _choose(page, label: str, option: str) -> None:
+    """Pick ``option`` in the Vuetify select labelled ``label``."""
+    page.locator(".v-select").filter(has_text=label).first.click()
+    page.locator(".v-list-item:visible").filter(has_text=option).first.click()
+
+
+def test_workshop_interventions_add_markers_and_log_lines(app_url, offline_page, shots):
     from playwright.sync_api import expect
 
     page = offline_page.page
     try:
         _open(page, app_url + "workshop")
         markers = page.locator(".mesoscape-workshop-jobs .event-marker")
+        log = page.locator(".mesoscape-workshop-log")
         expect(markers).to_have_count(0)
         page.get_by_role("button", name="Intervene now").click()
         expect(markers).to_have_count(1)
         expect(page.locator(".mesoscape-workshop-unemployment .event-marker")).to_have_count(1)
-        expect(page.locator(".mesoscape-workshop-log")).to_contain_text(
+        expect(log).to_contain_text(
             "Year 1, Q1: Demand for Combustion-engine components starts to fall by 50%"
         )
         page.get_by_role("button", name="Step").click()
         expect(page.locator(CLOCK)).to_contain_text("quarter 1 of")
+
+        _choose(page, "Intervention", "Experimentation fund")
+        page.get_by_role("button", name="Intervene now").click()
+        expect(markers).to_have_count(2)
+        expect(log).to_contain_text("Year 1, Q2: An experimentation fund opens: 50 more")
+        _choose(page, "Intervention", "Strengthen institutions")
+        page.get_by_role("button", name="Intervene now").click()
+        expect(markers).to_have_count(3)
+        expect(log).to_contain_text("Year 1, Q2: Institutions are strengthened: 50 more")
+        expect(page.locator(".mesoscape-workshop-jobs")).to_contain_text("Experimentation fund")
     finally:
         page.screenshot(path=str(shots / "workshop.png"), full_page=True)
 
