@@ -110,23 +110,21 @@ def outcome_table(comparison) -> str:
     return f"<thead>{head}</thead><tbody>{''.join(rows)}</tbody>"
 
 
+def _bands(df, group: str, scale: float, label, offset: int) -> tuple[list, list[Band]]:
+    """One ``Band`` per value of ``group`` in a bands frame (step, median, lo, hi)."""
+    bands, steps = [], []
+    for n, (name, part) in enumerate(df.groupby(group, sort=False)):
+        part = part.sort_values("step")
+        steps = part["step"].tolist()
+        values = [(part[c] * scale).tolist() for c in ("median", "lo", "hi")]
+        bands.append(Band(label(name), *values, COLOURS[(n + offset) % len(COLOURS)]))
+    return steps, bands
+
+
 def bands_svg(comparison, indicator: str, title: str, unit: str) -> str:
     """Median and interval over the replications, one band per scenario."""
     scale = 100.0 if unit == "share" else 1.0
-    df = comparison.bands(indicator)
-    bands, steps = [], []
-    for n, (name, part) in enumerate(df.groupby("scenario", sort=False)):
-        part = part.sort_values("step")
-        steps = part["step"].tolist()
-        bands.append(
-            Band(
-                str(name),
-                (part["median"] * scale).tolist(),
-                (part["lo"] * scale).tolist(),
-                (part["hi"] * scale).tolist(),
-                COLOURS[n % len(COLOURS)],
-            )
-        )
+    steps, bands = _bands(comparison.bands(indicator), "scenario", scale, str, 0)
     ylabel = "per cent of labour force" if unit == "share" else unit
     return band_chart(steps, bands, title=title, ylabel=ylabel, css_class="mesoscape-band-chart")
 
@@ -135,19 +133,7 @@ def paired_svg(comparison, indicator: str, title: str, unit: str) -> str:
     """The paired difference (alternative minus baseline, same seed) over time."""
     scale = 100.0 if unit == "share" else 1.0
     df = comparison.paired_bands(indicator)
-    bands, steps = [], []
-    for n, (name, part) in enumerate(df.groupby("alternative", sort=False)):
-        part = part.sort_values("step")
-        steps = part["step"].tolist()
-        bands.append(
-            Band(
-                f"{name} − baseline",
-                (part["median"] * scale).tolist(),
-                (part["lo"] * scale).tolist(),
-                (part["hi"] * scale).tolist(),
-                COLOURS[(n + 1) % len(COLOURS)],
-            )
-        )
+    steps, bands = _bands(df, "alternative", scale, lambda name: f"{name} − baseline", 1)
     ylabel = "percentage points" if unit == "share" else unit
     return band_chart(
         steps, bands, title=title, ylabel=ylabel, zero_line=True, css_class="mesoscape-paired-chart"

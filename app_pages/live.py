@@ -15,6 +15,7 @@ import threading
 import time
 from collections.abc import Callable
 
+import reacton.core
 import solara
 
 from app_pages import charts, ui, view
@@ -43,6 +44,11 @@ def use_player(session: Session, speed: str) -> tuple[Callable[[], None], bool]:
     """Play (``session.playing``) at ``speed`` and Step; returns ``(step, busy)``."""
     playing = session.playing.value
     steps_asked, set_steps_asked = solara.use_state(0)
+    context = reacton.core.get_render_context()
+
+    def ticked() -> None:
+        with context:  # one render pass for every live view, not one each
+            session.ticked()
 
     def play(cancel: threading.Event) -> None:
         if not playing:
@@ -55,10 +61,11 @@ def use_player(session: Session, speed: str) -> tuple[Callable[[], None], bool]:
             started = time.monotonic()
             done = session.step(1)
             if done == 0 or session.at_end():
-                session.playing.value = False
-                session.ticked()
+                with context:
+                    session.playing.value = False
+                    session.ticked()
                 return
-            session.ticked()
+            ticked()
             wait = interval - (time.monotonic() - started)
             cancel.wait(max(wait, 0.01))
 
@@ -67,7 +74,7 @@ def use_player(session: Session, speed: str) -> tuple[Callable[[], None], bool]:
     def step_once() -> None:
         if steps_asked:
             session.step(1)
-            session.ticked()
+            ticked()
 
     stepping = solara.use_thread(step_once, dependencies=[steps_asked], intrusive_cancel=False)
     busy = stepping.state in (solara.ResultState.STARTING, solara.ResultState.RUNNING)

@@ -20,15 +20,13 @@ import subprocess
 import sys
 import time
 import urllib.request
+from pathlib import Path
 
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.app.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402 - after the path
+
 QUARTER_JS = (
     "() => { const c = document.querySelector('.mesoscape-clock'); "
     "return c ? +c.textContent.match(/quarter (\\d+)/)[1] : -1; }"
@@ -97,7 +95,7 @@ async def main(steps: int, play_seconds: float) -> None:
     try:
         async with async_playwright() as pw:
             browser = await pw.chromium.launch(
-                executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS
+                executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
             )
             for sessions in (1, 5):
                 pages = [await _open(browser, url) for _ in range(sessions)]

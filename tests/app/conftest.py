@@ -42,17 +42,9 @@ from urllib.parse import urlsplit
 import pytest
 
 from experiments.cli import APP_ENV, APP_FILE
+from tests.app.chromium import CHROMIUM, CHROMIUM_ARGS
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
 # A loopback port nothing listens on: a CDN-proxy cache miss must fail, not download.
 # The same settings as ``mesoscape app`` (experiments.cli.APP_ENV), so tests serve as users do.
@@ -230,6 +222,21 @@ def solara_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable
     finally:
         for proc, _url in procs.values():
             _stop(proc)
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where screenshots go (``MESOSCAPE_ARTIFACTS`` or a tmp folder)."""
+    folder = os.environ.get("MESOSCAPE_ARTIFACTS")
+    path = Path(folder) if folder else tmp_path_factory.mktemp("screenshots")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@pytest.fixture(scope="module")
+def app_url(solara_server) -> str:
+    """The real app, served as users serve it (``mesoscape app``)."""
+    return solara_server(APP_FILE)
 
 
 @pytest.fixture(scope="package")

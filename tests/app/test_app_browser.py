@@ -6,32 +6,13 @@ all tests; each test uses its own browser context, i.e. its own session.
 
 from __future__ import annotations
 
-import os
 import re
-from pathlib import Path
 
 import pytest
-
-from experiments.cli import APP_FILE
 
 pytestmark = pytest.mark.browser
 
 CLOCK = ".mesoscape-clock"
-
-
-@pytest.fixture(scope="module")
-def shots(tmp_path_factory) -> Path:
-    """Where screenshots go."""
-    folder = os.environ.get("MESOSCAPE_ARTIFACTS")
-    path = Path(folder) if folder else tmp_path_factory.mktemp("screenshots")
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-@pytest.fixture(scope="module")
-def app_url(solara_server) -> str:
-    """The real app, served as users serve it."""
-    return solara_server(APP_FILE)
 
 
 def _open(page, url: str) -> None:
