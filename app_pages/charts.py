@@ -210,13 +210,18 @@ def region_map(model: RegionModel, *, size: int = 560, legend_width: int = 230) 
     jx = d.x + ((n * 0.6180339887) % 1.0 - 0.5) * 0.9
     jy = d.y + ((n * 0.7548776662) % 1.0 - 0.5) * 0.9
     radius = (0.12 + 0.05 * np.sqrt(np.maximum(d.employment, 0.0))) * scale
-    order = np.argsort(-radius, kind="stable")  # small firms on top of big ones
-    parts = [
-        f'<circle cx="{px(jx[i]):.1f}" cy="{py(jy[i]):.1f}" r="{radius[i]:.1f}" '
-        f'fill="{cols[d.industry[i]]}"/>'
-        for i in order
-    ]
-    out.append('<g fill-opacity="0.75">' + "".join(parts) + "</g>")
+    # One group per industry (its colour set once), big firms first so small ones stay on
+    # top; whole pixels for positions: the map is redrawn every quarter, so it is kept short.
+    cx, cy = np.rint(px(jx)).astype(int), np.rint(py(jy)).astype(int)
+    out.append('<g fill-opacity="0.75">')
+    for k in np.unique(d.industry):
+        rows = np.flatnonzero(d.industry == k)
+        rows = rows[np.argsort(-radius[rows], kind="stable")]
+        dots = "".join(
+            f'<circle cx="{cx[i]}" cy="{cy[i]}" r="{radius[i]:.1f}"/>' for i in rows.tolist()
+        )
+        out.append(f'<g fill="{cols[k]}">{dots}</g>')
+    out.append("</g>")
     by_district: dict[int, list[tuple[str, float]]] = {}
     for kind, district, r in d.institutions:
         by_district.setdefault(district, []).append((kind, r))
