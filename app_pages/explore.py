@@ -140,13 +140,11 @@ def ShareLink(session: Session, page: str) -> None:
     session.tick.value, session.epoch.value  # noqa: B018 - the link carries the quarter
     with session.lock:
         token = sharing.encode(session.link_view())
-        name = session.applied.name
+        name, toml = session.applied.name, session.scenario_toml()
     link = ui.public_url(f"{page}?view={urllib.parse.quote(token)}")
     ui.text("p", "A link to exactly this view (scenario, levers, seed, quarter):", "mesoscape-hint")
     solara.InputText("Link to this view", value=link, classes=["mesoscape-share-link"])
-    solara.FileDownload(
-        session.scenario_toml, filename=f"{name}.toml", label="Download this scenario (TOML)"
-    )
+    ui.download_link("Download this scenario (TOML)", f"{name}.toml", toml, "text/plain")
 
 
 @solara.component

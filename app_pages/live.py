@@ -40,10 +40,9 @@ def _closed() -> bool:
     return bool(status) and kernel_context.PageStatus.CONNECTED not in status.values()
 
 
-def use_player(session: Session, speed: str) -> tuple[Callable[[], None], bool]:
-    """Play (``session.playing``) at ``speed`` and Step; returns ``(step, busy)``."""
+def use_player(session: Session, speed: str) -> Callable[[], None]:
+    """Play (``session.playing``) at ``speed`` in a thread; returns the Step handler."""
     playing = session.playing.value
-    steps_asked, set_steps_asked = solara.use_state(0)
     context = reacton.core.get_render_context()
 
     def ticked() -> None:
@@ -72,13 +71,12 @@ def use_player(session: Session, speed: str) -> tuple[Callable[[], None], bool]:
     solara.use_thread(play, dependencies=[playing, speed, id(session)], intrusive_cancel=False)
 
     def step_once() -> None:
-        if steps_asked:
-            session.step(1)
-            ticked()
+        # In the click's own handler: its render is batched with the click's, and a quarter
+        # (~10-20 ms) is too short for a thread and its three extra renders to pay off.
+        session.step(1)
+        session.ticked()
 
-    stepping = solara.use_thread(step_once, dependencies=[steps_asked], intrusive_cancel=False)
-    busy = stepping.state in (solara.ResultState.STARTING, solara.ResultState.RUNNING)
-    return lambda: set_steps_asked(lambda n: n + 1), busy
+    return step_once
 
 
 @solara.component
@@ -86,7 +84,7 @@ def Player(session: Session, large: bool = False, children=()) -> None:  # noqa:
     """Play / Pause, Step, then ``children`` (e.g. Reset), the speed, the clock, busy."""
     session.tick.value, session.epoch.value  # noqa: B018 - subscribe: redraw every quarter
     speed, set_speed = solara.use_state(DEFAULT_SPEED)
-    step, busy = use_player(session, speed)
+    step = use_player(session, speed)
     playing = session.playing.value
     with session.lock:
         at_end, clock = session.at_end(), view.clock(session.model)
@@ -111,7 +109,7 @@ def Player(session: Session, large: bool = False, children=()) -> None:  # noqa:
             "mesoscape-clock",
             f"font-size: {'1.4em; font-weight: 700' if large else '1.15em; font-weight: 600'}",
         )
-        if busy or playing:
+        if playing:
             solara.ProgressLinear(True, style={"width": "60px"})
             ui.text("span", "running…", "mesoscape-busy")
 

@@ -7,6 +7,7 @@ all tests; each test uses its own browser context, i.e. its own session.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -83,6 +84,8 @@ def test_bad_upload_and_negative_seed_show_inline_messages(app_url, offline_page
             "seed: -3 is negative; allowed: 0 or more"
         )
         page.get_by_role("button", name="Share, download, upload").click()
+        toml = _download(page, "Download this scenario (TOML)")
+        assert 'name = "decline_bottom_up"' in toml
         bad = shots / "bad.toml"
         bad.write_text('steps = "many"\n')
         page.locator("input[type=file]").set_input_files(str(bad))
@@ -204,22 +207,71 @@ def test_two_contexts_do_not_see_each_others_models(app_url, browser, offline_pa
         first.screenshot(path=str(shots / "isolation-first.png"))
 
 
+def _type(field, text: str) -> None:
+    """Fill a text field and send it (Enter), as a user does."""
+    field.fill(text)
+    field.press("Enter")
+
+
+def _download(page, label: str) -> str:
+    """Click a download button and return the file's text."""
+    with page.expect_download() as info:
+        page.locator("a.mesoscape-download", has_text=label).click()
+    return Path(info.value.path()).read_text(encoding="utf-8", errors="replace")
+
+
 def test_compare_runs_three_replications_of_two_scenarios(app_url, offline_page, shots):
     from playwright.sync_api import expect
 
-    pytest.importorskip("experiments.compare", reason="experiments.compare has not landed yet")
     page = offline_page.page
     try:
-        _open(page, app_url)
         page.goto(app_url + "compare", wait_until="domcontentloaded")
-        page.get_by_label("Replications").fill("3")
-        page.get_by_label("Replications").press("Enter")
-        page.get_by_label("Quarters").fill("12")
-        page.get_by_label("Quarters").press("Enter")
+        expect(page.get_by_role("button", name="Run comparison")).to_be_visible()
+        quarters = page.get_by_label("Quarters")
+        # cancel first: a long comparison, stopped while the progress bar shows
+        _type(page.get_by_label("Replications"), "100")
+        _type(quarters, "400")
+        page.get_by_role("button", name="Run comparison").click()
+        progress = page.locator(".mesoscape-progress")
+        expect(progress).to_contain_text(re.compile(r"Running: [1-9]\d* of 200 runs done"))
+        bar = page.locator(".mesoscape-progress-bar [role=progressbar]")
+        expect(bar).to_have_attribute("aria-valuenow", re.compile(r"^(0\.[0-9]*[1-9]|[1-9])"))
+        page.get_by_role("button", name="Cancel").click()
+        expect(page.locator(".mesoscape-message")).to_contain_text("Cancelled")
+        expect(page.locator("table.mesoscape-outcomes")).to_have_count(0)
+
+        _type(page.get_by_label("Replications"), "3")
+        _type(quarters, "12")
         page.get_by_role("button", name="Run comparison").click()
         table = page.locator("table.mesoscape-outcomes")
         expect(table).to_be_visible(timeout=180_000)
         expect(page.get_by_text("Results: 3 replications")).to_be_visible()
-        assert table.locator("tbody tr").count() >= 1
+        headers = table.locator("th").all_inner_texts()
+        assert [h.strip().lower() for h in headers] == [
+            "alternative",
+            "outcome",
+            "baseline",
+            "alternative",
+            "difference (95% interval)",
+            "in how many futures",
+        ]
+        assert table.locator("tbody tr").count() >= 3
+        expect(table).to_contain_text(re.compile(r"(better|worse) in \d of 3 futures"))
+        for chart in ("svg.mesoscape-band-chart", "svg.mesoscape-paired-chart"):
+            expect(page.locator(chart)).to_have_count(2)
+        expect(page.locator("svg.mesoscape-band-chart").first).to_contain_text("decline_no_policy")
+
+        page.get_by_role("button", name="Prepare the downloads").click()
+        differences = _download(page, "Differences (CSV)")
+        assert differences.splitlines()[0].startswith("alternative,outcome,label,unit")
+        assert "of 3 futures" in differences
+        report = _download(page, "Report (HTML)")
+        assert "<html" in report.lower() and "decline_no_policy" in report
+        toml = _download(page, "decline_no_policy.toml")
+        assert 'name = "decline_no_policy"' in toml
+        with page.expect_download() as info:
+            page.locator("a.mesoscape-download", has_text="(PNG)").first.click()
+        assert Path(info.value.path()).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     finally:
         page.screenshot(path=str(shots / "compare.png"), full_page=True)
+    offline_page.assert_offline()
