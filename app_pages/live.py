@@ -79,6 +79,14 @@ def use_player(session: Session, speed: str) -> Callable[[], None]:
     return step_once
 
 
+def pause(session: Session) -> None:
+    """Stop Play once the quarter in progress is done: the page then shows the final quarter."""
+    with session.lock:  # waits for a quarter in progress
+        session.player += 1  # the Play loop stops before its next quarter
+        session.playing.value = False
+        session.ticked()
+
+
 @solara.component
 def Player(session: Session, large: bool = False, children=()) -> None:  # noqa: B006
     """Play / Pause, Step, then ``children`` (e.g. Reset), the speed, the clock, busy."""
@@ -92,7 +100,7 @@ def Player(session: Session, large: bool = False, children=()) -> None:  # noqa:
     with solara.Row(style={"align-items": "center", "flex-wrap": "wrap", "gap": "10px"}):
         solara.Button(
             "Pause" if playing else "Play",
-            on_click=lambda: session.playing.set(not playing),
+            on_click=lambda: pause(session) if playing else session.playing.set(True),
             color="primary",
             disabled=at_end and not playing,
             style={"min-width": "90px"},

@@ -48,11 +48,16 @@ def test_explore_loads_with_map_plays_pauses_and_applies_a_lever_on_reset(
             "document.querySelector('.mesoscape-clock').textContent)"
         )
         page.get_by_role("button", name="Pause").click()
+        # Pause waits for the quarter in progress: once Play shows, the quarter is final.
         expect(page.get_by_role("button", name="Play")).to_be_visible()
         stopped = _quarter(page)
-        page.wait_for_timeout(1500)
-        assert _quarter(page) == stopped, "Pause must stop the quarters"
         assert 2 <= stopped < 120, "Play should have run some quarters, not to the end"
+        # Step is enabled only while nothing plays, and moves exactly one quarter each time:
+        # a Play loop still running would be seen as a skipped quarter.
+        for n in (1, 2):
+            page.get_by_role("button", name="Step").click()
+            expect(page.locator(CLOCK)).to_contain_text(f"quarter {stopped + n} of")
+        assert _quarter(page) == stopped + 2, "Pause must stop the quarters"
 
         applied = page.locator(".mesoscape-applied")
         expect(applied).to_contain_text("the scenario's own levers")
@@ -143,7 +148,6 @@ def test_shared_link_opens_the_same_view_in_a_fresh_context(app_url, browser, of
     seed.fill("7")
     seed.press("Enter")
     expect(page.locator(".mesoscape-pending")).to_be_visible()  # the seed reached the server
-    page.wait_for_timeout(1000)  # let that render settle before the next edit
     slider = page.get_by_role("slider").nth(7)  # grant share of an experiment
     expect(slider).to_have_attribute("aria-valuenow", "0.8")
     slider.focus()
