@@ -199,7 +199,8 @@ def solara_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable
     """Return ``start(app_path, cull=None) -> url``; one server per app file and cull time.
 
     The real app (``app.py``) is started with ``mesoscape app`` (its Host/Origin guard and
-    its cull time included); ``start.procs`` maps each started server to its process.
+    its cull time included); ``start.procs`` maps each started server to its process and
+    ``start.logs`` to its log file.
     """
     procs: dict[tuple[Path, str | None], tuple[subprocess.Popen, str]] = {}
     log_dir = tmp_path_factory.mktemp("solara-server")
@@ -212,10 +213,12 @@ def solara_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable
         if running is not None and running[0].poll() is None:
             return running[1]
         log_path = log_dir / f"{app_path.stem}-{cull or 'default'}.log"
+        start.logs[(app_path, cull)] = log_path
         procs[(app_path, cull)] = start_solara_server(app_path, log_path, cull=cull)
         return procs[(app_path, cull)][1]
 
     start.procs = procs
+    start.logs = {}
 
     try:
         yield start
