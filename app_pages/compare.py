@@ -93,7 +93,7 @@ def outcome_table(comparison) -> str:
     )
     rows = []
     for r in d.itertuples(index=False):
-        unit = f" {r.unit}" if getattr(r, "unit", "") else ""
+        unit = f" [{r.unit}]" if getattr(r, "unit", "") else ""
         rows.append(
             "<tr>"
             + "".join(
@@ -135,7 +135,7 @@ def paired_svg(comparison, indicator: str, title: str, unit: str) -> str:
     """The paired difference (alternative minus baseline, same seed) over time."""
     scale = 100.0 if unit == "share" else 1.0
     df = comparison.paired_bands(indicator)
-    steps, bands = _bands(df, "alternative", scale, lambda name: f"{name} − baseline", 1)
+    steps, bands = _bands(df, "alternative", scale, str, 1)
     ylabel = "percentage points" if unit == "share" else unit
     return band_chart(
         steps, bands, title=title, ylabel=ylabel, zero_line=True, css_class="mesoscape-paired-chart"
@@ -323,10 +323,11 @@ def ComparePage() -> None:
                 )
                 with solara.Div(
                     classes=["mesoscape-grid"],
-                    style={"grid-template-columns": "repeat(auto-fit, minmax(460px, 1fr))"},
+                    style={"grid-template-columns": "repeat(2, minmax(0, 1fr))"},
                 ):
                     for column, title, unit in INDICATORS:
                         band_title = f"{title}: median and 10–90 % band over the futures"
                         ui.svg(bands_svg(result, column, band_title, unit))
-                        ui.svg(paired_svg(result, column, f"{title}: paired difference", unit))
+                        paired_title = f"{title}: alternative − baseline, same seed"
+                        ui.svg(paired_svg(result, column, paired_title, unit))
                 Downloads(result, list(result.scenarios))

@@ -24,7 +24,7 @@ PAGES = [
 ]
 
 CSS = """
-.mesoscape-app { font-size: 15px; }
+.mesoscape-app { font-size: 15px; padding-bottom: 32px !important; }
 .mesoscape-app h1 { font-size: 1.5em; margin: 0; }
 .mesoscape-app h2 { font-size: 1.2em; margin: 4px 0; }
 .mesoscape-nav a { text-decoration: none; }
@@ -45,6 +45,8 @@ table.mesoscape-table { border-collapse: collapse; font-size: 0.95em; }
 table.mesoscape-table td, table.mesoscape-table th { border-bottom: 1px solid #ddd;
   padding: 3px 8px; text-align: right; }
 table.mesoscape-table td:first-child, table.mesoscape-table th:first-child { text-align: left; }
+table.mesoscape-outcomes td:nth-child(2), table.mesoscape-outcomes th:nth-child(2) {
+  text-align: left; }
 """
 
 
