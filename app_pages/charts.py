@@ -190,8 +190,9 @@ def region_map(model: RegionModel, *, size: int = 560, legend_width: int = 230) 
         f'aria-label="Region map" style="{FONT};max-width:100%;height:auto">',
         f'<text x="4" y="18" font-size="15" font-weight="600">Region map · {len(d.x):,} firms'
         "</text>",
-        f'<g transform="translate(0 28)"><rect width="{w:.1f}" height="{h:.1f}" fill="#f6f7f4" '
-        'stroke="#ccc"/>',
+        f'<g transform="translate(0 28)"><clipPath id="mesoscape-map-clip"><rect '
+        f'width="{w:.1f}" height="{h:.1f}"/></clipPath><rect width="{w:.1f}" height="{h:.1f}" '
+        'fill="#f6f7f4" stroke="#ccc"/><g clip-path="url(#mesoscape-map-clip)">',
     ]
 
     def px(x: float) -> float:
@@ -210,13 +211,18 @@ def region_map(model: RegionModel, *, size: int = 560, legend_width: int = 230) 
     jx = d.x + ((n * 0.6180339887) % 1.0 - 0.5) * 0.9
     jy = d.y + ((n * 0.7548776662) % 1.0 - 0.5) * 0.9
     radius = (0.12 + 0.05 * np.sqrt(np.maximum(d.employment, 0.0))) * scale
-    order = np.argsort(-radius, kind="stable")  # small firms on top of big ones
-    parts = [
-        f'<circle cx="{px(jx[i]):.1f}" cy="{py(jy[i]):.1f}" r="{radius[i]:.1f}" '
-        f'fill="{cols[d.industry[i]]}"/>'
-        for i in order
-    ]
-    out.append('<g fill-opacity="0.75">' + "".join(parts) + "</g>")
+    # One group per industry (its colour set once), big firms first so small ones stay on
+    # top; whole pixels for positions: the map is redrawn every quarter, so it is kept short.
+    cx, cy = np.rint(px(jx)).astype(int), np.rint(py(jy)).astype(int)
+    out.append('<g fill-opacity="0.75">')
+    for k in np.unique(d.industry):
+        rows = np.flatnonzero(d.industry == k)
+        rows = rows[np.argsort(-radius[rows], kind="stable")]
+        dots = "".join(
+            f'<circle cx="{cx[i]}" cy="{cy[i]}" r="{radius[i]:.1f}"/>' for i in rows.tolist()
+        )
+        out.append(f'<g fill="{cols[k]}">{dots}</g>')
+    out.append("</g>")
     by_district: dict[int, list[tuple[str, float]]] = {}
     for kind, district, r in d.institutions:
         by_district.setdefault(district, []).append((kind, r))
@@ -233,6 +239,7 @@ def region_map(model: RegionModel, *, size: int = 560, legend_width: int = 230) 
             out.append(
                 _shape(shape, px(cx) + off * np.cos(angle), py(cy) + off * np.sin(angle), 6, colour)
             )
+    out.append("</g>")  # the clipped part: firms and reach stay inside the map
     for name, (cx, cy) in zip(d.district_names, d.district_xy, strict=True):
         out.append(
             f'<text x="{px(cx):.1f}" y="{py(cy) - 3.2 * scale - 6:.1f}" font-size="14" '
@@ -289,7 +296,7 @@ def opportunity_chart(model: RegionModel, strategy: str) -> str:
     ]
     return scatter_chart(
         points,
-        title="Opportunities: how close, and how much more complex",
+        title="Opportunities: how close, and how much more complex (dot size ~ jobs)",
         xlabel="relatedness density (share of what it needs the region already has, 0 to 1)",
         ylabel="complexity gain (vs region)",
         legend=[Series(f"picked by {strategy.replace('_', ' ')} (outlined)", [], "#ffffff", True)],

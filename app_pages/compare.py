@@ -16,6 +16,7 @@ import io
 import threading
 from dataclasses import dataclass
 
+import reacton.ipyvuetify as v
 import solara
 
 from app_pages import sharing, ui
@@ -25,6 +26,7 @@ from scenarios import scenario_to_toml
 
 EDITED = "edited"  # the key of "the scenario on Explore, with its edited levers"
 MAX_REPLICATIONS = 100
+MAX_LINK_BYTES = 30_000_000  # a download carried in its link: bigger files are not offered
 COLOURS = ["#333333", "#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e"]
 INDICATORS = [("employment", "Jobs", "workers"), ("unemployment_rate", "Unemployment", "share")]
 
@@ -91,7 +93,7 @@ def outcome_table(comparison) -> str:
     )
     rows = []
     for r in d.itertuples(index=False):
-        unit = f" {r.unit}" if getattr(r, "unit", "") else ""
+        unit = f" [{r.unit}]" if getattr(r, "unit", "") else ""
         rows.append(
             "<tr>"
             + "".join(
@@ -110,23 +112,21 @@ def outcome_table(comparison) -> str:
     return f"<thead>{head}</thead><tbody>{''.join(rows)}</tbody>"
 
 
+def _bands(df, group: str, scale: float, label, offset: int) -> tuple[list, list[Band]]:
+    """One ``Band`` per value of ``group`` in a bands frame (step, median, lo, hi)."""
+    bands, steps = [], []
+    for n, (name, part) in enumerate(df.groupby(group, sort=False)):
+        part = part.sort_values("step")
+        steps = part["step"].tolist()
+        values = [(part[c] * scale).tolist() for c in ("median", "lo", "hi")]
+        bands.append(Band(label(name), *values, COLOURS[(n + offset) % len(COLOURS)]))
+    return steps, bands
+
+
 def bands_svg(comparison, indicator: str, title: str, unit: str) -> str:
     """Median and interval over the replications, one band per scenario."""
     scale = 100.0 if unit == "share" else 1.0
-    df = comparison.bands(indicator)
-    bands, steps = [], []
-    for n, (name, part) in enumerate(df.groupby("scenario", sort=False)):
-        part = part.sort_values("step")
-        steps = part["step"].tolist()
-        bands.append(
-            Band(
-                str(name),
-                (part["median"] * scale).tolist(),
-                (part["lo"] * scale).tolist(),
-                (part["hi"] * scale).tolist(),
-                COLOURS[n % len(COLOURS)],
-            )
-        )
+    steps, bands = _bands(comparison.bands(indicator), "scenario", scale, str, 0)
     ylabel = "per cent of labour force" if unit == "share" else unit
     return band_chart(steps, bands, title=title, ylabel=ylabel, css_class="mesoscape-band-chart")
 
@@ -135,19 +135,7 @@ def paired_svg(comparison, indicator: str, title: str, unit: str) -> str:
     """The paired difference (alternative minus baseline, same seed) over time."""
     scale = 100.0 if unit == "share" else 1.0
     df = comparison.paired_bands(indicator)
-    bands, steps = [], []
-    for n, (name, part) in enumerate(df.groupby("alternative", sort=False)):
-        part = part.sort_values("step")
-        steps = part["step"].tolist()
-        bands.append(
-            Band(
-                f"{name} − baseline",
-                (part["median"] * scale).tolist(),
-                (part["lo"] * scale).tolist(),
-                (part["hi"] * scale).tolist(),
-                COLOURS[(n + 1) % len(COLOURS)],
-            )
-        )
+    steps, bands = _bands(df, "alternative", scale, str, 1)
     ylabel = "percentage points" if unit == "share" else unit
     return band_chart(
         steps, bands, title=title, ylabel=ylabel, zero_line=True, css_class="mesoscape-paired-chart"
@@ -160,40 +148,58 @@ def _png(fig) -> bytes:
     return buffer.getvalue()
 
 
+def download_files(comparison, scenarios: list) -> list[tuple[str, str, str | bytes, str]]:
+    """``(label, filename, data, mime type)`` of every download of a comparison."""
+    csv = "text/csv"
+    files = [
+        ("Differences (CSV)", "differences.csv", comparison.differences.to_csv(index=False), csv),
+        ("Outcomes per run (CSV)", "outcomes.csv", comparison.outcomes.to_csv(index=False), csv),
+        ("Time series (CSV)", "series.csv", comparison.series.to_csv(index=False), csv),
+        ("Report (HTML)", "report.html", comparison.report_html(), "text/html"),
+    ]
+    figures = comparison.figures()
+    for name in list(figures)[:4]:
+        files.append((f"{name} (PNG)", f"{name}.png", _png(figures[name]), "image/png"))
+    for scenario in scenarios:
+        toml = scenario_to_toml(scenario)
+        files.append((f"{scenario.name}.toml", f"{scenario.name}.toml", toml, "text/plain"))
+    return files
+
+
 @solara.component
 def Downloads(comparison, scenarios: list) -> None:
-    """CSV, PNG, scenario TOML and the HTML report of a comparison."""
-    with solara.Row(style={"flex-wrap": "wrap", "gap": "8px"}):
-        solara.FileDownload(
-            lambda: comparison.differences.to_csv(index=False),
-            filename="differences.csv",
-            label="Differences (CSV)",
+    """CSV, PNG, scenario TOML and the HTML report of a comparison, prepared on request."""
+    asked, set_asked = solara.use_state(False)
+
+    def prepare():
+        return download_files(comparison, scenarios) if asked else None
+
+    prepared = solara.use_thread(prepare, dependencies=[asked, id(comparison)])
+    if not asked:
+        solara.Button(
+            "Prepare the downloads (CSV, PNG, scenario TOML, HTML report)",
+            on_click=lambda: set_asked(True),
+            outlined=True,
         )
-        solara.FileDownload(
-            lambda: comparison.outcomes.to_csv(index=False),
-            filename="outcomes.csv",
-            label="Outcomes per run (CSV)",
-        )
-        solara.FileDownload(
-            lambda: comparison.series.to_csv(index=False),
-            filename="series.csv",
-            label="Time series (CSV)",
-        )
-        solara.FileDownload(
-            lambda: comparison.report_html(), filename="report.html", label="Report (HTML)"
-        )
-        for name in list(comparison.figures())[:4]:
-            solara.FileDownload(
-                lambda name=name: _png(comparison.figures()[name]),
-                filename=f"{name}.png",
-                label=f"{name} (PNG)",
-            )
-        for scenario in scenarios:
-            solara.FileDownload(
-                lambda s=scenario: scenario_to_toml(s),
-                filename=f"{scenario.name}.toml",
-                label=f"{scenario.name}.toml",
-            )
+        return
+    if prepared.state == solara.ResultState.ERROR:
+        ui.messages([f"The downloads could not be prepared: {str(prepared.error)[:200]}"])
+        return
+    if prepared.value is None:
+        ui.text("p", "Preparing the downloads…", "mesoscape-hint")
+        return
+    with solara.Row(style={"flex-wrap": "wrap", "gap": "8px"}, classes=["mesoscape-downloads"]):
+        for label, filename, data, mime in prepared.value:
+            size = len(data.encode("utf-8") if isinstance(data, str) else data)
+            if size > MAX_LINK_BYTES:
+                ui.text(
+                    "span",
+                    f"{filename}: {size / 1e6:.0f} MB, too large for a browser download; "
+                    "run `mesoscape compare` to save it",
+                    "mesoscape-hint",
+                )
+                continue
+            ui.download_link(label, filename, data, mime)
 
 
 @solara.component
@@ -297,7 +303,9 @@ def ComparePage() -> None:
             ui.messages(problems)
             if running:
                 pct = 100.0 * job.done / job.total if job.total else 0.0
-                solara.ProgressLinear(pct if job.total else True)
+                # Vuetify 3 reads model_value (solara.ProgressLinear sets value: stays at 0)
+                with solara.Div(classes=["mesoscape-progress-bar"]):
+                    v.ProgressLinear(model_value=pct, indeterminate=not job.total, color="primary")
                 ui.text(
                     "p",
                     f"Running: {job.done} of {job.total or '…'} runs done",
@@ -315,9 +323,11 @@ def ComparePage() -> None:
                 )
                 with solara.Div(
                     classes=["mesoscape-grid"],
-                    style={"grid-template-columns": "repeat(auto-fit, minmax(460px, 1fr))"},
+                    style={"grid-template-columns": "repeat(2, minmax(0, 1fr))"},
                 ):
                     for column, title, unit in INDICATORS:
-                        ui.svg(bands_svg(result, column, f"{title}: median and 90% band", unit))
-                        ui.svg(paired_svg(result, column, f"{title}: paired difference", unit))
+                        band_title = f"{title}: median and 10–90 % band over the futures"
+                        ui.svg(bands_svg(result, column, band_title, unit))
+                        paired_title = f"{title}: alternative − baseline, same seed"
+                        ui.svg(paired_svg(result, column, paired_title, unit))
                 Downloads(result, list(result.scenarios))

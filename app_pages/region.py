@@ -36,9 +36,7 @@ def _table(rows: list[list[str]], header: list[str], css_class: str) -> None:
 @solara.component
 def RegionPage() -> None:
     """Structure, districts and the opportunity chart of the session's region now."""
-    session = ui.use_session()
-    with session.lock:  # the Play thread never steps the model while it is drawn
-        _regionpage(session)
+    ui.locked(_regionpage)
 
 
 def _regionpage(session) -> None:

@@ -123,7 +123,10 @@ def _release_memory(period: float = 5.0) -> None:
             gc.collect()
             if trim is not None:
                 trim(0)
-            log.warning("sessions: %d open (%d freed)", live, last - live)
+            models = sum(type(o).__name__ == "RegionModel" for o in gc.get_objects())
+            log.warning(
+                "sessions: %d open (%d freed); models in memory: %d", live, last - live, models
+            )
         last = live
 
 

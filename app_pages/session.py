@@ -4,13 +4,17 @@ A ``Session`` is created per browser session by the app's layout (``solara.use_m
 at module level, so two sessions never share a model. Everything the browser sends goes
 through the ``choose_*`` / ``set_*`` methods, which check it as the CLI does and return a
 one-line message instead of raising. A lock serialises the model's stepping between the
-Play thread and button clicks.
+Play thread and button clicks. Three reactive values tell the pages what changed: ``tick``
+(a quarter was simulated or an intervention applied), ``epoch`` (the model was rebuilt, or a
+lever, the seed or the scenario was edited) and ``playing``.
 """
 
 from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
+
+import solara
 
 from app_pages import levers, sharing, view
 from model import RegionModel
@@ -46,11 +50,22 @@ class Session:
     applied: Scenario | None = None
     applied_key: str = ""
     player: int = 0  # the current Play loop; older loops stop
+    tick: solara.Reactive[int] = field(default_factory=lambda: solara.reactive(0))
+    epoch: solara.Reactive[int] = field(default_factory=lambda: solara.reactive(0))
+    playing: solara.Reactive[bool] = field(default_factory=lambda: solara.reactive(False))
 
     def __post_init__(self) -> None:
         """Build the default scenario's model."""
         self.values = levers.current_values(self.base())
         self.reset()
+
+    def ticked(self) -> None:
+        """Tell the live views that the model moved (a quarter, an intervention)."""
+        self.tick.value += 1
+
+    def changed(self) -> None:
+        """Tell every view that the model was rebuilt or an edit is pending."""
+        self.epoch.value += 1
 
     # ------------------------------------------------------------------ choices
 

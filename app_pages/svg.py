@@ -296,15 +296,23 @@ def scatter_chart(
     f = Frame(width, height, 62, 20, 30 + 18 * len(legend), 42, xt[0], xt[-1], yt[0], yt[-1])
     out = _open(width, height, css_class, title)
     out += _axes(f, xlabel, ylabel, yt, xt)
+    placed: list[tuple[float, float]] = []  # labels written so far, to keep them apart
     for p in sorted(points, key=lambda p: p.highlight):
         ring = ' stroke="#111" stroke-width="2"' if p.highlight else ' stroke="white"'
         out.append(
             f'<circle cx="{f.px(p.x):.1f}" cy="{f.py(p.y):.1f}" r="{p.size:.1f}" '
             f'fill="{p.colour}"{ring}><title>{escape(p.label)}</title></circle>'
         )
-        if p.highlight:
+        if p.highlight:  # labels of points in the right half go to their left: never cut off
+            left = f.px(p.x) > (f.left + f.width - f.right) / 2
+            x = f.px(p.x) - p.size - 3 if left else f.px(p.x) + p.size + 3
+            y = f.py(p.y) + 4
+            while any(abs(y - y0) < 14 and abs(x - x0) < 160 for x0, y0 in placed):
+                y += 14  # below a label already there
+            placed.append((x, y))
             out.append(
-                f'<text x="{f.px(p.x) + p.size + 3:.1f}" y="{f.py(p.y) + 4:.1f}" font-size="12" '
+                f'<text x="{x:.1f}" y="{y:.1f}" font-size="12" '
+                f'text-anchor="{"end" if left else "start"}" '
                 f'stroke="white" stroke-width="3" paint-order="stroke">{escape(p.label)}</text>'
             )
     for n, s in enumerate(legend):

@@ -5,6 +5,7 @@ Text is written as escaped HTML (``solara.Markdown`` would load KaTeX from the i
 
 from __future__ import annotations
 
+import base64
 import html
 import os
 from collections.abc import Callable
@@ -23,7 +24,7 @@ PAGES = [
 ]
 
 CSS = """
-.mesoscape-app { font-size: 15px; }
+.mesoscape-app { font-size: 15px; padding-bottom: 32px !important; }
 .mesoscape-app h1 { font-size: 1.5em; margin: 0; }
 .mesoscape-app h2 { font-size: 1.2em; margin: 4px 0; }
 .mesoscape-nav a { text-decoration: none; }
@@ -35,12 +36,17 @@ CSS = """
 .mesoscape-card { background: white; border: 1px solid #e2e2e2; border-radius: 6px;
   padding: 6px; }
 .mesoscape-hint { color: #555; font-size: 0.92em; margin: 2px 0; }
+.mesoscape-download { display: inline-block; padding: 6px 12px; border: 1px solid #1f4e9e;
+  border-radius: 4px; color: #1f4e9e; text-decoration: none; margin: 2px 0; }
+.mesoscape-download:hover { background: #eef3fb; }
 .mesoscape-presenter { font-size: 22px; }
 .mesoscape-presenter .mesoscape-log { font-size: 20px; }
 table.mesoscape-table { border-collapse: collapse; font-size: 0.95em; }
 table.mesoscape-table td, table.mesoscape-table th { border-bottom: 1px solid #ddd;
   padding: 3px 8px; text-align: right; }
 table.mesoscape-table td:first-child, table.mesoscape-table th:first-child { text-align: left; }
+table.mesoscape-outcomes td:nth-child(2), table.mesoscape-outcomes th:nth-child(2) {
+  text-align: left; }
 """
 
 
@@ -50,6 +56,13 @@ def use_session() -> Session:
     if session is None:  # a page rendered on its own (tests)
         session = solara.use_memo(Session, dependencies=[])
     return session
+
+
+def locked(render: Callable[[Session], None]) -> None:
+    """Render a page with this session's state, under its lock (Play never steps meanwhile)."""
+    session = use_session()
+    with session.lock:
+        render(session)
 
 
 def text(tag: str, content: str, css_class: str = "", style: str = "") -> None:
@@ -79,6 +92,22 @@ def story_list(lines: list[str], css_class: str, style: str = "", empty: str = "
         f"<li>{html.escape(empty or 'Nothing has happened yet: press Step or Play.')}</li>"
     )
     solara.HTML(tag="ul", unsafe_innerHTML=items, classes=["mesoscape-log", css_class], style=style)
+
+
+def download_link(label: str, filename: str, data: str | bytes, mime: str) -> None:
+    """A link that saves ``data`` as ``filename``: the bytes travel inside the link itself.
+
+    (``solara.FileDownload`` does not mount with this Vuetify 3 front end; a ``data:`` link
+    needs no script, no server route and no network.)
+    """
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    href = f"data:{mime};base64,{base64.b64encode(raw).decode('ascii')}"
+    solara.HTML(
+        tag="a",
+        unsafe_innerHTML=html.escape(label),
+        attributes={"href": href, "download": filename, "role": "button"},
+        classes=["mesoscape-download"],
+    )
 
 
 def public_url(path: str) -> str:

@@ -10,18 +10,30 @@ from __future__ import annotations
 
 import solara
 
-from app_pages import ui, view
-from app_pages.explore import SPEEDS, use_player
+from app_pages import live, ui, view
 from app_pages.svg import Series, line_chart
-from scenarios.schema import BudgetCut, DemandBoom, IndustryDecline, NationalSupport, PlantClosure
+from scenarios.schema import (
+    BudgetCut,
+    DemandBoom,
+    ExperimentationFund,
+    IndustryDecline,
+    NationalSupport,
+    PlantClosure,
+    StrengthenInstitutions,
+)
 
+FUND_PER_QUARTER = ExperimentationFund.model_fields["amount"].default
+STRENGTHEN_PER_QUARTER = StrengthenInstitutions.model_fields["amount"].default
 INTERVENTIONS = {
-    "Decline: demand falls 50 % over 8 quarters": "decline",
-    "Closure: the largest firm closes": "closure",
-    "Boom: demand rises 50 % over 8 quarters": "boom",
+    "Decline: demand for the industry falls 50 % over 8 quarters": "decline",
+    "Closure: the industry's largest firm closes": "closure",
+    "Boom: demand for the industry rises 50 % over 8 quarters": "boom",
+    f"Experimentation fund: +{FUND_PER_QUARTER:g} money units a quarter for grants": "fund",
+    f"Strengthen institutions: +{STRENGTHEN_PER_QUARTER:g} money units a quarter": "institutions",
     "Budget cut: the policy budget halves": "budget_cut",
     "National support: co-funding 1:1 switched on": "national",
 }
+NEEDS_INDUSTRY = {"decline", "closure", "boom"}
 
 
 def make_event(kind: str, industry: str, step: int):
@@ -32,6 +44,10 @@ def make_event(kind: str, industry: str, step: int):
         return PlantClosure(type="plant_closure", step=step, industry=industry)
     if kind == "boom":
         return DemandBoom(type="demand_boom", step=step, industry=industry)
+    if kind == "fund":
+        return ExperimentationFund(type="experimentation_fund", step=step)
+    if kind == "institutions":
+        return StrengthenInstitutions(type="strengthen_institutions", step=step)
     if kind == "budget_cut":
         return BudgetCut(type="budget_cut", step=step)
     if kind == "national":
@@ -66,15 +82,53 @@ def big_chart(model, column: str, scale: float, title: str, ylabel: str, runs, c
 
 
 @solara.component
+def BigCharts(session) -> None:
+    """Jobs and unemployment, large, with the earlier runs underneath; the story log."""
+    model = session.model
+    drawn = live.use_drawn(
+        session,
+        lambda: (
+            big_chart(
+                model,
+                "employment",
+                1 / 1000,
+                "Jobs",
+                "workers (thousands)",
+                session.runs,
+                "mesoscape-workshop-jobs",
+            ),
+            big_chart(
+                model,
+                "unemployment_rate",
+                100,
+                "Unemployment",
+                "unemployed (% of labour force)",
+                session.runs,
+                "mesoscape-workshop-unemployment",
+            ),
+            view.story_lines(model, 6),
+        ),
+    )
+    jobs, unemployment, lines = drawn
+    with solara.Div(
+        classes=["mesoscape-grid"],
+        style={"grid-template-columns": "minmax(0, 1fr) minmax(0, 1fr)"},
+    ):
+        ui.svg(jobs)
+        ui.svg(unemployment)
+    with solara.Div(classes=["mesoscape-card"], style={"min-width": "0"}):
+        ui.text("h2", "What happened")
+        ui.story_list(lines, "mesoscape-workshop-log", "max-height: 260px")
+
+
+@solara.component
 def WorkshopPage() -> None:
     """Presenter view: play, intervene, run again with another seed."""
-    session = ui.use_session()
-    with session.lock:  # the Play thread never steps the model while it is drawn
-        _workshoppage(session)
+    ui.locked(_workshoppage)
 
 
 def _workshoppage(session) -> None:
-    revision, set_revision = solara.use_state(0)
+    session.epoch.value  # noqa: B018 - subscribe: redrawn when the model is rebuilt
     problem, set_problem = solara.use_state("")
     model = session.model
     keys, names = view.industry_keys(model), view.industry_names(model)
@@ -83,11 +137,6 @@ def _workshoppage(session) -> None:
     offered = [names[k] for k in emp.argsort()[::-1] if keys[k] not in local][:12]
     industry, set_industry = solara.use_state(offered[0])
     action, set_action = solara.use_state(next(iter(INTERVENTIONS)))
-
-    def bump() -> None:
-        set_revision(lambda r: r + 1)
-
-    playing, set_playing, speed, set_speed, step, busy = use_player(session, bump)
 
     def intervene() -> None:
         kind = INTERVENTIONS.get(action)
@@ -99,40 +148,14 @@ def _workshoppage(session) -> None:
             event = make_event(kind, key, max(view.quarter(session.model), 1))
             view.trigger(session.model, event)
         set_problem("")
-        bump()
+        session.ticked()
 
     def again() -> None:
-        set_playing(False)
+        session.playing.value = False
         session.seed += 1
         session.reset()
-        bump()
+        session.changed()
 
-    same = [r for r in session.runs]
-    drawn = [id(model), view.quarter(model), revision]
-    jobs = solara.use_memo(
-        lambda: big_chart(
-            model,
-            "employment",
-            1 / 1000,
-            "Jobs",
-            "workers (thousands)",
-            same,
-            "mesoscape-workshop-jobs",
-        ),
-        dependencies=drawn,
-    )
-    unemployment = solara.use_memo(
-        lambda: big_chart(
-            model,
-            "unemployment_rate",
-            100,
-            "Unemployment",
-            "unemployed (% of labour force)",
-            same,
-            "mesoscape-workshop-unemployment",
-        ),
-        dependencies=drawn,
-    )
     solara.Title("Mesoscape · Workshop")
     solara.Style(ui.CSS)
     with solara.Column(
@@ -140,32 +163,12 @@ def _workshoppage(session) -> None:
     ):
         ui.Nav("Workshop")
         with solara.Column(style={"padding": "6px 16px", "gap": "6px"}):
-            with solara.Row(style={"align-items": "center", "flex-wrap": "wrap", "gap": "12px"}):
-                ui.text(
-                    "span",
-                    view.clock(model),
-                    "mesoscape-clock",
-                    "font-size: 1.4em; font-weight: 700",
-                )
-                solara.Button(
-                    "Pause" if playing else "Play",
-                    on_click=lambda: set_playing(not playing),
-                    color="primary",
-                    x_large=True,
-                    disabled=session.at_end() and not playing,
-                )
-                solara.Button(
-                    "Step", on_click=step, x_large=True, disabled=playing or session.at_end()
-                )
-                with solara.Div(style={"width": "200px"}):
-                    solara.Select("Speed", values=list(SPEEDS), value=speed, on_value=set_speed)
+            with live.Player(session, large=True):
                 solara.Button(
                     "Run again with another seed", on_click=again, outlined=True, x_large=True
                 )
-                if busy or playing:
-                    ui.text("span", "running…", "mesoscape-busy")
             with solara.Row(style={"align-items": "center", "flex-wrap": "wrap", "gap": "12px"}):
-                with solara.Div(style={"width": "430px"}):
+                with solara.Div(style={"width": "520px"}):
                     solara.Select(
                         "Intervention",
                         values=list(INTERVENTIONS),
@@ -173,20 +176,16 @@ def _workshoppage(session) -> None:
                         on_value=set_action,
                     )
                 with solara.Div(style={"width": "330px"}):
-                    solara.Select("Industry", values=offered, value=industry, on_value=set_industry)
+                    solara.Select(
+                        "Industry",
+                        values=offered,
+                        value=industry,
+                        on_value=set_industry,
+                        disabled=INTERVENTIONS.get(action) not in NEEDS_INDUSTRY,
+                    )
                 solara.Button("Intervene now", on_click=intervene, color="warning", x_large=True)
             ui.messages([problem] if problem else [])
-            with solara.Div(
-                classes=["mesoscape-grid"],
-                style={"grid-template-columns": "minmax(0, 1fr) minmax(0, 1fr)"},
-            ):
-                ui.svg(jobs)
-                ui.svg(unemployment)
-            with solara.Div(classes=["mesoscape-card"], style={"min-width": "0"}):
-                ui.text("h2", "What happened")
-                ui.story_list(
-                    view.story_lines(model, 6), "mesoscape-workshop-log", "max-height: 260px"
-                )
+            BigCharts(session)
             if session.runs:
                 ui.text(
                     "p",

@@ -3,7 +3,9 @@
 Starts ``mesoscape app`` on a free loopback port, drives Debian's Chromium with Playwright
 and prints, for 1 and for 5 concurrent sessions: the median time from a Step click until
 the employment chart shows the next quarter (20 steps per session), and the quarters per
-second Play reaches at its default speed (4 quarters/s) over 10 s.
+second Play reaches at its default speed (4 quarters/s) over 10 s. While the sessions step
+it also reports the server's CPU time per step and how busy the whole machine was (browser,
+server and anything else running), to tell the server's cost from the machine's load.
 
     uv run python benchmarks/bench_app.py [--steps 20] [--play-seconds 10]
 """
@@ -20,19 +22,31 @@ import subprocess
 import sys
 import time
 import urllib.request
+from pathlib import Path
 
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.app.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402 - after the path
+
 QUARTER_JS = (
     "() => { const c = document.querySelector('.mesoscape-clock'); "
     "return c ? +c.textContent.match(/quarter (\\d+)/)[1] : -1; }"
 )
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of one process (all its threads), from /proc."""
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _machine_busy() -> float:
+    """CPU seconds the whole machine spent not idle (every process, every core)."""
+    with open("/proc/stat") as stat:
+        ticks = [int(v) for v in stat.readline().split()[1:8]]
+    return (sum(ticks) - ticks[3] - ticks[4]) / os.sysconf("SC_CLK_TCK")
 
 
 def _serve() -> tuple[subprocess.Popen, str]:
@@ -97,18 +111,23 @@ async def main(steps: int, play_seconds: float) -> None:
     try:
         async with async_playwright() as pw:
             browser = await pw.chromium.launch(
-                executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS
+                executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
             )
             for sessions in (1, 5):
                 pages = [await _open(browser, url) for _ in range(sessions)]
+                cpu0, busy0, wall0 = _cpu_seconds(proc.pid), _machine_busy(), time.perf_counter()
                 step_times = await asyncio.gather(*(_steps(p, steps) for p in pages))
+                cpu1, busy1, wall1 = _cpu_seconds(proc.pid), _machine_busy(), time.perf_counter()
                 flat = [t for ts in step_times for t in ts]
                 pages = [await _open(browser, url) for _ in range(sessions)]
                 rates = await asyncio.gather(*(_play(p, play_seconds) for p in pages))
                 print(
                     f"{sessions} session(s): Step median {statistics.median(flat):.3f} s "
                     f"(p90 {sorted(flat)[int(0.9 * len(flat)) - 1]:.3f} s, n={len(flat)}); "
-                    f"Play {statistics.mean(rates):.1f} quarters/s per session",
+                    f"Play {statistics.mean(rates):.1f} quarters/s per session; while stepping: "
+                    f"server CPU {1000 * (cpu1 - cpu0) / len(flat):.0f} ms per step, "
+                    f"machine busy {(busy1 - busy0) / (wall1 - wall0):.2f} of "
+                    f"{os.cpu_count()} cores",
                     flush=True,
                 )
             await browser.close()

@@ -17,6 +17,12 @@ app), taking effect from the next quarter. Effects:
   not yet born), so its demand starts and grows from here.
 * ``budget_cut``: ``model.policy.cut_budget(fraction)``.
 * ``national_support``: ``model.policy.set_national(on, co_funding)``.
+* ``experimentation_fund`` / ``strengthen_institutions``: ``amount`` more regional money
+  per quarter, earmarked for the ``experimentation`` / ``institution_strengthening``
+  instrument for the rest of the run (``earmark``): the policy budget rises by ``amount``
+  and the allocation shares are rescaled so that every other instrument keeps its money.
+  The policy maker then spends it by its own rules (grants to eligible experiments;
+  institution strengthening), co-funded nationally like the rest of the budget.
 
 Each event adds a plain-language line to the model's log (``model.record``) and a short
 ``(step, label)`` marker for charts.
@@ -34,13 +40,16 @@ from scenarios.schema import (
     BudgetCut,
     DemandBoom,
     EmergingIndustry,
+    ExperimentationFund,
     IndustryDecline,
     NationalSupport,
     PlantClosure,
+    StrengthenInstitutions,
     TechnologyShift,
 )
 
 if TYPE_CHECKING:
+    from model.policy import PolicyMaker
     from model.region_model import RegionModel
     from scenarios.schema import Event
 
@@ -59,6 +68,23 @@ class ScheduledEvent:
         """Apply the event now."""
         self.fired = True
         self.manager.trigger(self.event)
+
+
+def earmark(policy: PolicyMaker, instrument: str, amount: float) -> None:
+    """Raise the policy budget by ``amount`` per quarter, all of it for ``instrument``.
+
+    The allocation shares are rescaled to the new budget so every other instrument keeps
+    the money it had; the policy maker gets a copy of its parameters (the scenario object
+    is shared and never changed).
+    """
+    before = policy.budget
+    after = before + amount
+    shares = policy.params.allocation.model_dump()
+    shares = {name: share * before / after for name, share in shares.items()}
+    shares[instrument] += amount / after
+    allocation = type(policy.params.allocation).model_validate(shares)
+    policy.params = policy.params.model_copy(update={"allocation": allocation})
+    policy.budget = after
 
 
 class EventManager:
@@ -94,6 +120,8 @@ class EventManager:
             EmergingIndustry: self._emerging_industry,
             BudgetCut: self._budget_cut,
             NationalSupport: self._national_support,
+            ExperimentationFund: self._experimentation_fund,
+            StrengthenInstitutions: self._strengthen_institutions,
         }
         text, label = handlers[type(event)](event, step)
         self.model.record(text, step)
@@ -166,3 +194,19 @@ class EventManager:
             )
             return text, "National support on"
         return "national co-funding switched off", "National support off"
+
+    def _experimentation_fund(self, event: ExperimentationFund, step: int) -> tuple[str, str]:
+        earmark(self.model.policy, "experimentation", event.amount)
+        text = (
+            f"an experimentation fund opens: {event.amount:g} more per quarter "
+            "for grants to new ventures"
+        )
+        return text, "Experimentation fund"
+
+    def _strengthen_institutions(self, event: StrengthenInstitutions, step: int) -> tuple[str, str]:
+        earmark(self.model.policy, "institution_strengthening", event.amount)
+        text = (
+            f"institutions are strengthened: {event.amount:g} more per quarter "
+            "for their capacity and quality"
+        )
+        return text, "Institutions strengthened"

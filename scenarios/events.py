@@ -79,6 +79,29 @@ class NationalSupport(EventBase):
     co_funding: float = Field(1.0, ge=0.0, le=10.0)
 
 
+class ExperimentationFund(EventBase):
+    """An experimentation fund opens: `amount` more regional money per quarter for grants.
+
+    The fund is earmarked for experiment grants for the rest of the run (co-funded like the
+    rest of the budget; the other instruments keep their money). Grants go where the
+    policy's rules send them: the targeted industries, or every industry without targeting.
+    """
+
+    type: Literal["experimentation_fund"]
+    amount: float = Field(50.0, gt=0.0, le=1e6, description="money / quarter")
+
+
+class StrengthenInstitutions(EventBase):
+    """A strengthening programme: `amount` more regional money per quarter for institutions.
+
+    Earmarked for institution strengthening for the rest of the run (extra capacity each
+    quarter, lasting quality and responsiveness; the other instruments keep their money).
+    """
+
+    type: Literal["strengthen_institutions"]
+    amount: float = Field(50.0, gt=0.0, le=1e6, description="money / quarter")
+
+
 Event = Annotated[
     IndustryDecline
     | DemandBoom
@@ -86,7 +109,9 @@ Event = Annotated[
     | TechnologyShift
     | EmergingIndustry
     | BudgetCut
-    | NationalSupport,
+    | NationalSupport
+    | ExperimentationFund
+    | StrengthenInstitutions,
     Field(discriminator="type"),
 ]
 

@@ -23,9 +23,11 @@ from scenarios.events import DemandBoom as DemandBoom
 from scenarios.events import EmergingIndustry as EmergingIndustry
 from scenarios.events import Event, stacked_demand_issues
 from scenarios.events import EventBase as EventBase
+from scenarios.events import ExperimentationFund as ExperimentationFund
 from scenarios.events import IndustryDecline as IndustryDecline
 from scenarios.events import NationalSupport as NationalSupport
 from scenarios.events import PlantClosure as PlantClosure
+from scenarios.events import StrengthenInstitutions as StrengthenInstitutions
 from scenarios.events import TechnologyShift as TechnologyShift
 from scenarios.limits import (
     DEFAULT_WORKERS_PER_FIRM,

@@ -42,17 +42,9 @@ from urllib.parse import urlsplit
 import pytest
 
 from experiments.cli import APP_ENV, APP_FILE
+from tests.app.chromium import CHROMIUM, CHROMIUM_ARGS
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
 # A loopback port nothing listens on: a CDN-proxy cache miss must fail, not download.
 # The same settings as ``mesoscape app`` (experiments.cli.APP_ENV), so tests serve as users do.
@@ -207,7 +199,8 @@ def solara_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable
     """Return ``start(app_path, cull=None) -> url``; one server per app file and cull time.
 
     The real app (``app.py``) is started with ``mesoscape app`` (its Host/Origin guard and
-    its cull time included); ``start.procs`` maps each started server to its process.
+    its cull time included); ``start.procs`` maps each started server to its process and
+    ``start.logs`` to its log file.
     """
     procs: dict[tuple[Path, str | None], tuple[subprocess.Popen, str]] = {}
     log_dir = tmp_path_factory.mktemp("solara-server")
@@ -220,16 +213,33 @@ def solara_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable
         if running is not None and running[0].poll() is None:
             return running[1]
         log_path = log_dir / f"{app_path.stem}-{cull or 'default'}.log"
+        start.logs[(app_path, cull)] = log_path
         procs[(app_path, cull)] = start_solara_server(app_path, log_path, cull=cull)
         return procs[(app_path, cull)][1]
 
     start.procs = procs
+    start.logs = {}
 
     try:
         yield start
     finally:
         for proc, _url in procs.values():
             _stop(proc)
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where screenshots go (``MESOSCAPE_ARTIFACTS`` or a tmp folder)."""
+    folder = os.environ.get("MESOSCAPE_ARTIFACTS")
+    path = Path(folder) if folder else tmp_path_factory.mktemp("screenshots")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@pytest.fixture(scope="module")
+def app_url(solara_server) -> str:
+    """The real app, served as users serve it (``mesoscape app``)."""
+    return solara_server(APP_FILE)
 
 
 @pytest.fixture(scope="package")

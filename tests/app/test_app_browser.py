@@ -6,32 +6,14 @@ all tests; each test uses its own browser context, i.e. its own session.
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
 import pytest
 
-from experiments.cli import APP_FILE
-
 pytestmark = pytest.mark.browser
 
 CLOCK = ".mesoscape-clock"
-
-
-@pytest.fixture(scope="module")
-def shots(tmp_path_factory) -> Path:
-    """Where screenshots go."""
-    folder = os.environ.get("MESOSCAPE_ARTIFACTS")
-    path = Path(folder) if folder else tmp_path_factory.mktemp("screenshots")
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-@pytest.fixture(scope="module")
-def app_url(solara_server) -> str:
-    """The real app, served as users serve it."""
-    return solara_server(APP_FILE)
 
 
 def _open(page, url: str) -> None:
@@ -66,11 +48,16 @@ def test_explore_loads_with_map_plays_pauses_and_applies_a_lever_on_reset(
             "document.querySelector('.mesoscape-clock').textContent)"
         )
         page.get_by_role("button", name="Pause").click()
+        # Pause waits for the quarter in progress: once Play shows, the quarter is final.
         expect(page.get_by_role("button", name="Play")).to_be_visible()
         stopped = _quarter(page)
-        page.wait_for_timeout(1500)
-        assert _quarter(page) == stopped, "Pause must stop the quarters"
         assert 2 <= stopped < 120, "Play should have run some quarters, not to the end"
+        # Step is enabled only while nothing plays, and moves exactly one quarter each time:
+        # a Play loop still running would be seen as a skipped quarter.
+        for n in (1, 2):
+            page.get_by_role("button", name="Step").click()
+            expect(page.locator(CLOCK)).to_contain_text(f"quarter {stopped + n} of")
+        assert _quarter(page) == stopped + 2, "Pause must stop the quarters"
 
         applied = page.locator(".mesoscape-applied")
         expect(applied).to_contain_text("the scenario's own levers")
@@ -102,6 +89,8 @@ def test_bad_upload_and_negative_seed_show_inline_messages(app_url, offline_page
             "seed: -3 is negative; allowed: 0 or more"
         )
         page.get_by_role("button", name="Share, download, upload").click()
+        toml = _download(page, "Download this scenario (TOML)")
+        assert 'name = "decline_bottom_up"' in toml
         bad = shots / "bad.toml"
         bad.write_text('steps = "many"\n')
         page.locator("input[type=file]").set_input_files(str(bad))
@@ -113,22 +102,39 @@ def test_bad_upload_and_negative_seed_show_inline_messages(app_url, offline_page
         page.screenshot(path=str(shots / "bad-input.png"), full_page=True)
 
 
-def test_workshop_intervention_adds_a_marker_and_a_log_line(app_url, offline_page, shots):
+def _choose(page, label: str, option: str) -> None:
+    """Pick ``option`` in the Vuetify select labelled ``label``."""
+    page.locator(".v-select").filter(has_text=label).first.click()
+    page.locator(".v-list-item:visible").filter(has_text=option).first.click()
+
+
+def test_workshop_interventions_add_markers_and_log_lines(app_url, offline_page, shots):
     from playwright.sync_api import expect
 
     page = offline_page.page
     try:
         _open(page, app_url + "workshop")
         markers = page.locator(".mesoscape-workshop-jobs .event-marker")
+        log = page.locator(".mesoscape-workshop-log")
         expect(markers).to_have_count(0)
         page.get_by_role("button", name="Intervene now").click()
         expect(markers).to_have_count(1)
         expect(page.locator(".mesoscape-workshop-unemployment .event-marker")).to_have_count(1)
-        expect(page.locator(".mesoscape-workshop-log")).to_contain_text(
+        expect(log).to_contain_text(
             "Year 1, Q1: Demand for Combustion-engine components starts to fall by 50%"
         )
         page.get_by_role("button", name="Step").click()
         expect(page.locator(CLOCK)).to_contain_text("quarter 1 of")
+
+        _choose(page, "Intervention", "Experimentation fund")
+        page.get_by_role("button", name="Intervene now").click()
+        expect(markers).to_have_count(2)
+        expect(log).to_contain_text("Year 1, Q2: An experimentation fund opens: 50 more")
+        _choose(page, "Intervention", "Strengthen institutions")
+        page.get_by_role("button", name="Intervene now").click()
+        expect(markers).to_have_count(3)
+        expect(log).to_contain_text("Year 1, Q2: Institutions are strengthened: 50 more")
+        expect(page.locator(".mesoscape-workshop-jobs")).to_contain_text("Experimentation fund")
     finally:
         page.screenshot(path=str(shots / "workshop.png"), full_page=True)
 
@@ -142,7 +148,6 @@ def test_shared_link_opens_the_same_view_in_a_fresh_context(app_url, browser, of
     seed.fill("7")
     seed.press("Enter")
     expect(page.locator(".mesoscape-pending")).to_be_visible()  # the seed reached the server
-    page.wait_for_timeout(1000)  # let that render settle before the next edit
     slider = page.get_by_role("slider").nth(7)  # grant share of an experiment
     expect(slider).to_have_attribute("aria-valuenow", "0.8")
     slider.focus()
@@ -206,22 +211,71 @@ def test_two_contexts_do_not_see_each_others_models(app_url, browser, offline_pa
         first.screenshot(path=str(shots / "isolation-first.png"))
 
 
+def _type(field, text: str) -> None:
+    """Fill a text field and send it (Enter), as a user does."""
+    field.fill(text)
+    field.press("Enter")
+
+
+def _download(page, label: str) -> str:
+    """Click a download button and return the file's text."""
+    with page.expect_download() as info:
+        page.locator("a.mesoscape-download", has_text=label).click()
+    return Path(info.value.path()).read_text(encoding="utf-8", errors="replace")
+
+
 def test_compare_runs_three_replications_of_two_scenarios(app_url, offline_page, shots):
     from playwright.sync_api import expect
 
-    pytest.importorskip("experiments.compare", reason="experiments.compare has not landed yet")
     page = offline_page.page
     try:
-        _open(page, app_url)
         page.goto(app_url + "compare", wait_until="domcontentloaded")
-        page.get_by_label("Replications").fill("3")
-        page.get_by_label("Replications").press("Enter")
-        page.get_by_label("Quarters").fill("12")
-        page.get_by_label("Quarters").press("Enter")
+        expect(page.get_by_role("button", name="Run comparison")).to_be_visible()
+        quarters = page.get_by_label("Quarters")
+        # cancel first: a long comparison, stopped while the progress bar shows
+        _type(page.get_by_label("Replications"), "100")
+        _type(quarters, "400")
+        page.get_by_role("button", name="Run comparison").click()
+        progress = page.locator(".mesoscape-progress")
+        expect(progress).to_contain_text(re.compile(r"Running: [1-9]\d* of 200 runs done"))
+        bar = page.locator(".mesoscape-progress-bar [role=progressbar]")
+        expect(bar).to_have_attribute("aria-valuenow", re.compile(r"^(0\.[0-9]*[1-9]|[1-9])"))
+        page.get_by_role("button", name="Cancel").click()
+        expect(page.locator(".mesoscape-message")).to_contain_text("Cancelled")
+        expect(page.locator("table.mesoscape-outcomes")).to_have_count(0)
+
+        _type(page.get_by_label("Replications"), "3")
+        _type(quarters, "12")
         page.get_by_role("button", name="Run comparison").click()
         table = page.locator("table.mesoscape-outcomes")
         expect(table).to_be_visible(timeout=180_000)
         expect(page.get_by_text("Results: 3 replications")).to_be_visible()
-        assert table.locator("tbody tr").count() >= 1
+        headers = table.locator("th").all_inner_texts()
+        assert [h.strip().lower() for h in headers] == [
+            "alternative",
+            "outcome",
+            "baseline",
+            "alternative",
+            "difference (95% interval)",
+            "in how many futures",
+        ]
+        assert table.locator("tbody tr").count() >= 3
+        expect(table).to_contain_text(re.compile(r"(better|worse) in \d of 3 futures"))
+        for chart in ("svg.mesoscape-band-chart", "svg.mesoscape-paired-chart"):
+            expect(page.locator(chart)).to_have_count(2)
+        expect(page.locator("svg.mesoscape-band-chart").first).to_contain_text("decline_no_policy")
+
+        page.get_by_role("button", name="Prepare the downloads").click()
+        differences = _download(page, "Differences (CSV)")
+        assert differences.splitlines()[0].startswith("alternative,outcome,label,unit")
+        assert "of 3 futures" in differences
+        report = _download(page, "Report (HTML)")
+        assert "<html" in report.lower() and "decline_no_policy" in report
+        toml = _download(page, "decline_no_policy.toml")
+        assert 'name = "decline_no_policy"' in toml
+        with page.expect_download() as info:
+            page.locator("a.mesoscape-download", has_text="(PNG)").first.click()
+        assert Path(info.value.path()).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     finally:
         page.screenshot(path=str(shots / "compare.png"), full_page=True)
+    offline_page.assert_offline()

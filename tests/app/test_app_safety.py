@@ -7,11 +7,9 @@ carries a server path, and open websockets and pages with a foreign Origin or Ho
 from __future__ import annotations
 
 import asyncio
-import os
 import threading
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 import pytest
 
@@ -19,21 +17,6 @@ from experiments.cli import APP_FILE
 
 DESCRIPTION = "Heartland, no policy: the manufacturing region left to market forces"
 SERVER_PATHS = ["/etc/passwd", "../../../../etc/passwd", str(APP_FILE)]
-
-
-@pytest.fixture(scope="module")
-def app_url(solara_server) -> str:
-    """The real app, served as users serve it."""
-    return solara_server(APP_FILE)
-
-
-@pytest.fixture(scope="module")
-def shots(tmp_path_factory) -> Path:
-    """Where screenshots go."""
-    folder = os.environ.get("MESOSCAPE_ARTIFACTS")
-    path = Path(folder) if folder else tmp_path_factory.mktemp("screenshots")
-    path.mkdir(parents=True, exist_ok=True)
-    return path
 
 
 # ---------------------------------------------------------------------- without a browser

@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import re
 import threading
-from pathlib import Path
 
 import pytest
 
@@ -13,17 +12,8 @@ from experiments.compare import compare
 from experiments.report import load_comparison, report_html
 from experiments.store import StoreError
 from scenarios.schema import IndustryDecline, PolicyParams
+from tests.app.chromium import CHROMIUM, CHROMIUM_ARGS
 from tests.helpers import small_scenario
-
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 
 
 @pytest.fixture(scope="module")
@@ -95,7 +85,7 @@ def test_the_report_renders_in_chromium_with_the_network_blocked(saved, tmp_path
 
     def look() -> None:  # in a thread of its own: another test's Playwright may hold the loop
         with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+            browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
             try:
                 context = browser.new_context(viewport={"width": 1100, "height": 1400})
                 context.route("**/*", route)

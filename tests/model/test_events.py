@@ -8,16 +8,21 @@ import numpy as np
 import pytest
 
 from model import RegionModel
+from model.events import earmark
 from model.market import Ramp
 from model.policy import PolicyMaker
 from scenarios.schema import (
+    Allocation,
     BudgetCut,
     DemandBoom,
     EmergingIndustry,
+    ExperimentationFund,
     IndustryDecline,
+    InstitutionSpec,
     NationalSupport,
     PlantClosure,
     PolicyParams,
+    StrengthenInstitutions,
     TechnologyShift,
 )
 from tests.helpers import GrantPolicy, small_scenario
@@ -212,3 +217,54 @@ def test_budget_cut_halves_the_regional_budget():
     before = model.policy.budget
     model.run_for(3)
     assert model.policy.budget == pytest.approx(before / 2)
+
+
+# --------------------------------------------------------------------------- interventions
+
+FUND = ExperimentationFund(type="experimentation_fund", step=3, amount=50.0)
+STRENGTHEN = StrengthenInstitutions(type="strengthen_institutions", step=3, amount=50.0)
+SCHOOL = InstitutionSpec(
+    type="training_institute", district="Northtown", focus=["engine_components"], budget=10.0
+)
+
+
+def test_earmark_adds_money_for_one_instrument_and_keeps_the_others():
+    model = RegionModel(small_scenario(), seed=0)
+    policy = model.policy
+    policy.budget = 100.0
+    policy.params = policy.params.model_copy(
+        update={"allocation": Allocation(targeted_support=0.5, experimentation=0.2)}
+    )
+    earmark(policy, "experimentation", 50.0)
+    a = policy.params.allocation
+    assert policy.budget == pytest.approx(150.0)
+    assert policy.budget * a.targeted_support == pytest.approx(50.0)  # kept its money
+    assert policy.budget * a.experimentation == pytest.approx(20.0 + 50.0)
+    assert model.params.policy.allocation.experimentation == 0.0  # the scenario is unchanged
+
+
+def test_an_experimentation_fund_pays_grants_where_there_were_none():
+    """Without policy money no grant is paid; with the fund, grants flow in every seed."""
+    for seed in range(8):
+        granted = []
+        for events in ([], [FUND]):
+            model = RegionModel(small_scenario(events=events), seed=seed)
+            model.run_for(20)
+            granted.append(model.policy.granted.sum())
+        assert granted[0] == 0.0
+        assert granted[1] > 100.0, f"seed {seed}: the fund paid {granted[1]:.1f}"
+    assert model.events.markers == [(3, "Experimentation fund")]
+
+
+def test_strengthening_institutions_raises_their_quality():
+    """The programme funds the institutions: their quality ends higher in every seed."""
+    region = {"institutions": [SCHOOL]}
+    for seed in range(8):
+        quality = []
+        for events in ([], [STRENGTHEN]):
+            model = RegionModel(small_scenario(region=region, events=events), seed=seed)
+            model.run_for(12)
+            quality.append(model.institutions.institutions[0].quality)
+        assert quality[1] > quality[0] + 0.05, f"seed {seed}: quality {quality}"
+    text = "institutions are strengthened: 50 more per quarter for their capacity and quality"
+    assert (3, text) in model.log
