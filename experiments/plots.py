@@ -114,20 +114,26 @@ def _note(fig: Figure, text: str) -> None:
     fig.text(0.01, 0.012, text, fontsize=7.5, color="#555555", ha="left", va="bottom")
 
 
+#: the quantile bands drawn around a median line: 8 in 10 futures (light), middle half (dark)
+BANDS = ((0.1, 0.9), (0.25, 0.75))
+
+
+def _band(ax, frames: list, c: str, label: str) -> None:
+    """One series' bands (outer, inner: frames with step, lo, hi, median) and its median."""
+    for frame, alpha in zip(frames, (0.12, 0.25), strict=True):
+        ax.fill_between(frame["step"], frame["lo"], frame["hi"], color=c, alpha=alpha, linewidth=0)
+    ax.plot(frames[0]["step"], frames[0]["median"], color=c, linewidth=1.8, label=label)
+
+
 def bands_figure(comparison: Comparison, indicator: str) -> Figure:
     """Each scenario's median and bands of one indicator over time."""
     title, unit, percent = INDICATORS.get(indicator, (indicator, "", False))
     fig = Figure(figsize=FIGSIZE, dpi=DPI, layout="constrained")
     ax = fig.add_subplot()
-    outer = comparison.bands(indicator, 0.1, 0.9)
-    inner = comparison.bands(indicator, 0.25, 0.75)
+    bands = [comparison.bands(indicator, lo, hi) for lo, hi in BANDS]
     for i, name in enumerate(comparison.names):
-        o, n = outer[outer["scenario"] == name], inner[inner["scenario"] == name]
-        c = colour(i)
-        ax.fill_between(o["step"], o["lo"], o["hi"], color=c, alpha=0.12, linewidth=0)
-        ax.fill_between(n["step"], n["lo"], n["hi"], color=c, alpha=0.25, linewidth=0)
         role = " (baseline)" if i == 0 else ""
-        ax.plot(o["step"], o["median"], color=c, linewidth=1.8, label=f"{name}{role}")
+        _band(ax, [b[b["scenario"] == name] for b in bands], colour(i), f"{name}{role}")
     _x_axis(ax, comparison.steps)
     ax.set_ylabel(unit)
     _axis_format(ax, percent)
@@ -143,17 +149,11 @@ def difference_figure(comparison: Comparison, indicator: str) -> Figure:
     title, unit, percent = INDICATORS.get(indicator, (indicator, "", False))
     fig = Figure(figsize=FIGSIZE, dpi=DPI, layout="constrained")
     ax = fig.add_subplot()
-    outer = comparison.paired_bands(indicator, 0.1, 0.9)
-    inner = comparison.paired_bands(indicator, 0.25, 0.75)
+    bands = [comparison.paired_bands(indicator, lo, hi) for lo, hi in BANDS]
     ax.axhline(0.0, color="#222222", linewidth=0.9)
     for i, name in enumerate(comparison.alternatives, start=1):
-        o, n = outer[outer["alternative"] == name], inner[inner["alternative"] == name]
-        c = colour(i)
-        ax.fill_between(o["step"], o["lo"], o["hi"], color=c, alpha=0.12, linewidth=0)
-        ax.fill_between(n["step"], n["lo"], n["hi"], color=c, alpha=0.28, linewidth=0)
-        ax.plot(
-            o["step"], o["median"], color=c, linewidth=1.8, label=f"{name} − {comparison.baseline}"
-        )
+        label = f"{name} − {comparison.baseline}"
+        _band(ax, [b[b["alternative"] == name] for b in bands], colour(i), label)
     _x_axis(ax, comparison.steps)
     ax.set_ylabel(f"difference ({'percentage points' if percent else unit})")
     _axis_format(ax, percent, signed=True)
