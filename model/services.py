@@ -60,6 +60,7 @@ if TYPE_CHECKING:
 
     from model.firm_table import FirmTable
     from model.industries import IndustrySpace
+    from model.labour import LabourPool
     from model.region_model import RegionModel
 
 
@@ -187,7 +188,9 @@ class InstitutionSystem:
         nobody = np.zeros(len(f), dtype=bool)
         for inst in self.institutions:
             if inst.provides:
-                rows = inst.choose_clients(f, requires, reach[id(inst)] & ~served, tie, nobody)
+                rows = inst.choose_clients(
+                    f, requires, reach[id(inst)] & ~served, tie, nobody, self.params.service_cost
+                )
                 met[rows] = inst.serve_clients(f, rows, service)
                 served[rows] = True
         passed = self._enrol_members(f, reach, tie, served, service)
@@ -207,7 +210,9 @@ class InstitutionSystem:
         passed = np.zeros(len(self.space.capabilities))
         for inst in self.of_type(BusinessAssociation):
             candidates = reach[id(inst)] & ~f.member
-            rows = inst.choose_clients(f, self.space.requires, candidates, tie, before)
+            rows = inst.choose_clients(
+                f, self.space.requires, candidates, tie, before, self.params.service_cost
+            )
             inst.serve_clients(f, rows, service)
             unmet = f.requested[rows[~served[rows]]]
             unmet = unmet[unmet >= 0]
@@ -306,10 +311,72 @@ class InstitutionSystem:
             inside = agency.reach(f.x[rows], f.y[rows])
             if not inside.any():
                 continue
-            coverage = min(1.0, agency.capacity * interval / inside.sum())
+            slots = min(agency.capacity, agency.affordable(self.params.service_cost))
+            coverage = min(1.0, slots * interval / inside.sum())
             know = agency.coverage(self.space.requires)[f.industry[rows]]
             skill = np.maximum(skill, inside * agency.quality * coverage * (0.5 + 0.5 * know))
         return float(skill.mean())
+
+    def approve_grant(self, industry: int, fit: float, district: int) -> bool:
+        """A development agency screens one grant application (DESIGN §2.5).
+
+        The agency reaching the applicant's district centre with the highest skill
+        ``quality * (0.5 + 0.5 * know-how)`` that can still pay for a screening this
+        quarter screens it (one ``service_cost``) and refuses it if the applicant's
+        capability fit for the industry is below ``skill * grant_screening_bar``.
+        Without such an agency the application is not screened and is approved.
+
+        Args:
+            industry: the industry of the experiment.
+            fit: the applicant's own capability fit for it (0..1).
+            district: the applicant's district.
+        """
+        cost = self.params.service_cost
+        x, y = self.districts.xy[district]
+        best, skill = None, 0.0
+        for agency in self.of_type(DevelopmentAgency):
+            if agency.capacity < 1 or agency.affordable(cost) < 1.0 - 1e-9:
+                continue
+            if not agency.reach(np.array([x]), np.array([y]))[0]:
+                continue
+            know = agency.coverage(self.space.requires)[industry]
+            s = agency.quality * (0.5 + 0.5 * know)
+            if s > skill:
+                best, skill = agency, s
+        if best is None:
+            return True
+        best.spend(cost)
+        return fit >= skill * self.params.grant_screening_bar
+
+    def retrain(self, labour: LabourPool) -> float:
+        """Teaching institutions retrain the unemployed in reach; return the workers retrained.
+
+        Each teacher (in profile order, after its firm services) retrains from the pool
+        groups of the districts whose centre lies in its reach (``TrainingInstitute.retrain``)
+        with what its budget has left; the pool raises the trainees' skill
+        (``LabourPool.retrain``).
+        """
+        p = self.params
+        xy = self.districts.xy
+        done = 0.0
+        for inst in self.institutions:
+            if not inst.teaches:
+                continue
+            near = inst.reach(xy[:, 0].astype(float), xy[:, 1].astype(float))
+            if not near.any():
+                continue
+            cover = np.append(inst.coverage(self.space.requires), 0.0)
+            pool = labour.unemployed * near[:, None]
+            trained = inst.retrain(pool, cover, p)
+            gain = p.retraining_gain * inst.quality * cover
+            labour.retrain(trained, gain)
+            done += float(trained.sum())
+        return done
+
+    @property
+    def spent(self) -> float:
+        """Money the institutions spent from their purses this quarter."""
+        return float(sum(i.spent for i in self.institutions))
 
     # ------------------------------------------------------------------ policy money
 

@@ -285,6 +285,60 @@ def test_without_targeting_any_industry_may_get_a_grant_if_there_is_a_fund():
     assert without.policy.take_grant(m.space.index("food"), 1.0) == 0.0
 
 
+def _agency(quality: float, **spec):
+    from scenarios.schema import InstitutionSpec
+
+    return [InstitutionSpec(type="development_agency", district="North", focus=["software"],
+                            radius=40.0, quality=quality, **spec)]  # fmt: skip
+
+
+def test_development_agencies_screen_grant_applications_by_fit():
+    """A skilled agency refuses a poorly fitting applicant and approves a fitting one."""
+    scenario = service_scenario(
+        _agency(1.0), policy=PolicyParams(budget=100.0, allocation=Allocation(experimentation=1))
+    )
+    m = RegionModel(scenario, seed=0)
+    m.step()
+    spend(m)
+    sw = m.space.index("software")
+    bar = m.params.institutions.grant_screening_bar
+    assert m.policy.take_grant(sw, 3.0, fit=0.05, district=0) == 0.0
+    assert m.policy.take_grant(sw, 3.0, fit=bar, district=0) == 3.0
+    assert m.policy.refused == 1
+    assert m.institutions.institutions[0].spent == pytest.approx(
+        2 * m.params.institutions.service_cost
+    )
+    # without a budget left for screening, applications pass unscreened
+    m.institutions.institutions[0].purse = 0.0
+    assert m.policy.take_grant(sw, 3.0, fit=0.05, district=0) == 3.0
+
+
+def test_screened_grants_go_to_better_fitting_experiments():
+    """With an experimentation fund, a skilled agency's grants go to better-fitting applicants
+    than an unskilled agency's (which approves everyone), over 8 seeds."""
+    diffs = []
+    for seed in range(8):
+        means = []
+        for quality in (0.0, 1.0):
+            policy = PolicyParams(budget=30.0, allocation=Allocation(experimentation=1.0))
+            m = RegionModel(service_scenario(_agency(quality), policy=policy), seed=seed)
+            fits: list[float] = []
+            take = m.policy.take_grant
+
+            def recording(k, amount, fit=None, district=0, take=take, fits=fits):
+                granted = take(k, amount, fit, district)
+                if granted > 0:
+                    fits.append(fit)
+                return granted
+
+            m.policy.take_grant = recording
+            for _ in range(16):
+                m.step()
+            means.append(np.mean(fits) if fits else np.nan)
+        diffs.append(means[1] - means[0])
+    assert np.nanmin(diffs) > 0.0 and np.nanmean(diffs) > 0.05, diffs
+
+
 # ------------------------------------------------------------------ accounting
 
 
