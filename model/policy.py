@@ -192,7 +192,7 @@ class PolicyMaker:
             self.targets, money * a.cluster_promotion, fallback, home
         )
         spending["value_chain_promotion"] = promote(
-            self.market, money * a.value_chain_promotion, self.params
+            self.market, money * a.value_chain_promotion, self.params, inst.cooperation
         )
         spending["foresight"] = inst.fund_foresight(money * a.foresight)
 

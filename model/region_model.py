@@ -77,7 +77,7 @@ class RegionModel(Model):
         districts = Districts(self.district_names, self.district_xy)
         self.institutions = InstitutionSystem(
             self, region.institutions, self.space, scenario.institutions,
-            self.culture.coordination, districts, self.grid, self.record,
+            self.culture, districts, self.grid, self.record,
         )  # fmt: skip
         self.policy = PolicyMaker(
             scenario.policy, scenario.national, self.space, self.institutions, self.market,
