@@ -11,10 +11,10 @@ intermediate demand is ``local_sourcing * io.T @ gross output`` of last quarter.
 output), raises ``local_sourcing`` by ``(sourcing_ceiling - local_sourcing) * sourcing_rate
 * e / (e + sourcing_half_effort) * 2 * trust`` (matchmaking works as far as buyers and
 suppliers trust each other): diminishing returns in money (at most ``2 * trust *
-sourcing_rate`` of the gap per quarter) and as the gap to the ceiling closes; never beyond the ceiling (a
-region already at or above it is left alone and the money is not used). Calibrated so that
-20 % of a budget of 30 raises the heartland's sourcing by about 0.1 in ten years; the same
-money moves a smaller economy faster.
+sourcing_rate`` of the gap per quarter) and as the gap to the ceiling closes; never
+beyond the ceiling (a region already at or above it is left alone and the money is not
+used). Calibrated so that 20 % of a budget of 30 raises the heartland's sourcing by about
+0.1 in ten years at trust 0.5; the same money moves a smaller economy faster.
 """
 
 from __future__ import annotations
