@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from model import RegionModel
+from scenarios import with_params
 from scenarios.schema import InstitutionParams, InstitutionSpec
 from tests.helpers import service_institutions, service_scenario
 
@@ -229,6 +230,24 @@ def test_association_members_pass_unmet_needs_to_providers_out_of_reach():
             serve(m)
         shares.append(m.institutions.institutions[0].focus[metal])
     assert shares[1] > shares[0]
+
+
+def test_members_pass_on_their_needs_as_far_as_they_trust():
+    """Pass-on scales with the cooperation factor 2 x trust: none at trust 0."""
+    uni = InstitutionSpec(type="university", district="South", focus=["software"], capacity=0)
+    assoc = InstitutionSpec(
+        type="business_association", district="North", focus=["engines"], capacity=40
+    )
+    metal = service_scenario([uni]).catalogue.capabilities.index("metal")
+    shares = []
+    for trust in (0.0, 0.25, 0.5):
+        scenario = with_params(service_scenario([uni, assoc]), {"region.culture.trust": trust})
+        m = RegionModel(scenario, seed=0)
+        for _ in range(5):
+            serve(m)
+        shares.append(m.institutions.institutions[0].focus[metal])
+    assert shares[0] == pytest.approx(model_with([uni]).institutions.institutions[0].focus[metal])
+    assert shares[0] < shares[1] < shares[2], shares
 
 
 # ------------------------------------------------------------------ focus and observables
