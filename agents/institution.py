@@ -27,10 +27,19 @@ fully):
 * development agency: no firm clients; its capacity, quality and focus set the screening
   skill of the policy maker (``InstitutionSystem.screening_quality``).
 
+**Budget.** Each quarter an institution has its running ``budget`` to spend (its
+``purse``), plus the half of any policy money that runs extra capacity. Every service
+(a provider's client, an association's member, an agency's screening of an application)
+costs ``institutions.service_cost``, and a teaching institution's retraining of unemployed
+workers costs ``retraining_cost`` per worker: an institution serves at most ``min(capacity,
+purse / service_cost)`` clients (``affordable``), and what it spends is taken from the purse
+(``spend``; ``spent`` is the quarter's total). Unspent money is not carried over.
+
 Policy money ``m`` (``fund``), with ``x = m / budget`` in quarters of the running budget:
 half runs extra capacity this quarter at the institution's own unit cost
-(``capacity += 0.5 * x * base_capacity``), half is invested in quality and responsiveness,
-each closing ``min(1, strengthening_rate * 0.5 * x)`` of its gap to 1 (lasting).
+(``capacity += 0.5 * x * base_capacity``, and ``0.5 * m`` into the purse), half is invested
+in quality and responsiveness, each closing ``min(1, strengthening_rate * 0.5 * x)`` of its
+gap to 1 (lasting).
 """
 
 from __future__ import annotations
@@ -97,6 +106,8 @@ class Institution(CellAgent):
         self.focus = focus / focus.sum()
         self.breadth = breadth
         self.funding = 0.0  # policy money received this quarter
+        self.purse = self.budget  # money left to spend this quarter
+        self.spent = 0.0  # money spent this quarter
         self.clients = np.zeros(0, dtype=np.int64)  # firm rows served this quarter
 
     @property
@@ -130,9 +141,22 @@ class Institution(CellAgent):
         return np.hypot(x - self.centre[0], y - self.centre[1]) <= self.radius
 
     def begin_quarter(self) -> None:
-        """Forget last quarter's policy funding."""
+        """Forget last quarter's policy funding; the running budget is there to spend again."""
         self.extra_capacity = 0.0
         self.funding = 0.0
+        self.purse = self.budget
+        self.spent = 0.0
+
+    def affordable(self, unit_cost: float) -> float:
+        """How many units at ``unit_cost`` the money left this quarter pays for."""
+        return self.purse / unit_cost if unit_cost > 0 else float("inf")
+
+    def spend(self, amount: float) -> float:
+        """Pay ``amount`` from this quarter's purse (never more than is left); return it."""
+        paid = min(max(float(amount), 0.0), self.purse)
+        self.purse -= paid
+        self.spent += paid
+        return paid
 
     def match(self, firms: FirmTable, requires: np.ndarray) -> np.ndarray:
         """Per firm, how well it fits as a client (0: not a client).
@@ -149,8 +173,9 @@ class Institution(CellAgent):
         candidates: np.ndarray,
         tie: np.ndarray,
         prefer: np.ndarray,
+        service_cost: float = 0.0,
     ) -> np.ndarray:
-        """Pick up to ``capacity`` firms that match it best (``match``).
+        """Pick up to ``capacity`` firms that match it best (``match``), as far as it can pay.
 
         Args:
             firms: the firm table.
@@ -158,6 +183,7 @@ class Institution(CellAgent):
             candidates: bool per firm, those it may serve (in reach, not yet served).
             tie: uniform draw per firm breaking ties (institutions stream).
             prefer: bool per firm, preferred among equal matches (e.g. current members).
+            service_cost: the cost of one service, paid from the purse.
 
         Returns:
             Firm rows, best match first; firms with a zero match are skipped.
@@ -165,7 +191,9 @@ class Institution(CellAgent):
         match = self.match(firms, requires)
         rows = np.flatnonzero(candidates & (match > 0))
         order = np.lexsort((tie[rows], ~prefer[rows], -match[rows]))
-        self.clients = rows[order[: int(self.capacity)]]
+        most = int(min(self.capacity, self.affordable(service_cost) + 1e-9))
+        self.clients = rows[order[:most]]
+        self.spend(len(self.clients) * service_cost)
         return self.clients
 
     def serve_clients(self, firms: FirmTable, rows: np.ndarray, service: Service) -> np.ndarray:
@@ -199,6 +227,7 @@ class Institution(CellAgent):
             return 0.0
         x = money / self.budget
         self.extra_capacity += 0.5 * x * self.base_capacity
+        self.purse += 0.5 * money
         step = min(1.0, strengthening_rate * 0.5 * x)
         self.quality += step * (1.0 - self.quality)
         self.responsiveness += step * (1.0 - self.responsiveness)
@@ -207,7 +236,7 @@ class Institution(CellAgent):
 
 
 class TrainingInstitute(Institution):
-    """Raises client firms' proficiency in its focus; new entrants are taught its focus."""
+    """Raises client firms' proficiency in its focus; teaches entrants and the unemployed."""
 
     kind = "training_institute"
     provides = True
@@ -221,6 +250,35 @@ class TrainingInstitute(Institution):
         prof = firms.proficiency[rows, cap]
         gain = service.params.training_gain * self.quality * competence * (1 - prof)
         firms.proficiency[rows, cap] = prof + gain
+
+    def retrain(self, unemployed: np.ndarray, coverage: np.ndarray, params) -> np.ndarray:
+        """Retrain unemployed workers of the districts in reach, paid from what is left.
+
+        Trainees are ``min(capacity * retraining_per_client, purse / retraining_cost)``
+        workers, taken from the pool groups in proportion to ``unemployed x coverage`` (it
+        trains only for what its focus covers); each group's retrained share gains
+        ``retraining_gain * quality * coverage * (1 - skill)`` skill (``LabourPool.retrain``).
+
+        Args:
+            unemployed: D x (K+1) unemployed of the districts it reaches (0 elsewhere).
+            coverage: K + 1, how far its focus covers each group's last industry (0 for
+                new entrants, who are taught through ``taught_profile``).
+            params: the scenario's institution parameters.
+
+        Returns:
+            D x (K+1) workers retrained.
+        """
+        weights = unemployed * coverage[None, :]
+        total = float(weights.sum())
+        seats = min(
+            self.capacity * params.retraining_per_client,
+            self.affordable(params.retraining_cost),
+        )
+        if total <= 0 or seats <= 0:
+            return np.zeros_like(unemployed)
+        trained = np.minimum(weights / total * seats, unemployed)
+        self.spend(float(trained.sum()) * params.retraining_cost)
+        return trained
 
 
 class University(TrainingInstitute):

@@ -20,6 +20,8 @@ from experiments import estimators as est
 from experiments import facts
 from experiments.backends import executor, run_all
 from experiments.panel import firm_spells, run_with_panel
+from experiments.policy_story import PolicyCheck
+from experiments.policy_story import policy_story_checks as run_policy_story
 from scenarios import Scenario, load_scenario, with_params
 
 DEFAULT_REPLICATIONS = 10
@@ -54,27 +56,6 @@ REGIONS: dict[str, RegionPlan] = {
     "mining": RegionPlan("mining_phaseout", "mining_phaseout", None, FACT_ORDER[:4]),
 }
 
-POLICY_STORY = (
-    ("experimentation fund raises discoveries over no policy", "heartland"),
-    ("followers enter after discoveries more with the information spillover", "heartland"),
-    ("decline_bottom_up: more jobs in industries new to the region than no policy", "heartland"),
-    ("bottom-up targets' experiments succeed more often than top-down targets'", "heartland"),
-    ("strong_institutions lowers the service gap", "heartland"),
-    ("foresight brings emerging industries in earlier", "heartland"),
-    ("national co-funding beats regional-only", "heartland"),
-    ("low trust weakens both the region and its bottom-up policy", "heartland"),
-    ("spread of the final industry mix across seeds (path dependence)", "heartland"),
-)
-
-
-@dataclass(frozen=True)
-class PolicyCheck:
-    """One policy-story check (issue 7): its status is ``pending`` until it is computed."""
-
-    name: str
-    status: str
-    detail: str
-
 
 @dataclass
 class RunDigest:
@@ -102,7 +83,7 @@ class ValidationReport:
         steps: quarters per run.
         facts: the fact results, in :data:`FACT_ORDER` (fact 6 only with a shock).
         required: the keys of the facts that must pass for this region.
-        policy_checks: the policy-story checks (pending the comparisons layer).
+        policy_checks: the policy-story checks (``experiments.policy_story``).
         out: the report's folder, if written.
         wall_time: seconds taken (not written to the report).
     """
@@ -202,17 +183,31 @@ def compute_facts(
     return tuple(found)
 
 
-def policy_story_checks(region: str) -> tuple[PolicyCheck, ...]:
-    """The policy-story checks of issue 7 for a region: the hook for paired comparisons.
+#: the regions whose policy-story checks are defined (their scenarios are heartland's)
+POLICY_STORY_REGIONS = ("heartland",)
 
-    They need paired replications of several scenarios (``experiments.compare``, not yet
-    on this branch); until then each is reported as pending, never faked.
+
+def policy_story_checks(
+    region: str,
+    replications: int = DEFAULT_REPLICATIONS,
+    steps: int | None = None,
+    workers: int | None = None,
+) -> tuple[PolicyCheck, ...]:
+    """The policy-story checks of issue 7 for a region (``experiments.policy_story``).
+
+    Paired replications (seeds 1..replications) of the region's policy scenarios; each check
+    PASS or FAIL at 95% confidence with its explanation, plus the path-dependence report.
+    Only the heartland has the policy scenarios; other regions get none.
+
+    Args:
+        region: the region.
+        replications: paired seeds per scenario.
+        steps: quarters per run (default: the scenarios' own).
+        workers: worker processes.
     """
-    return tuple(
-        PolicyCheck(name, "pending", "pending the comparisons layer (experiments.compare)")
-        for name, where in POLICY_STORY
-        if where == region
-    )
+    if region not in POLICY_STORY_REGIONS:
+        return ()
+    return run_policy_story(replications, steps, workers)
 
 
 def validate(
@@ -222,6 +217,7 @@ def validate(
     out: str | Path | None = None,
     workers: int | None = None,
     progress: bool = False,
+    policy_story: bool = True,
 ) -> ValidationReport:
     """Run a region's scenarios with replications, measure the stylized facts, write the report.
 
@@ -233,6 +229,8 @@ def validate(
             written atomically; None writes nothing.
         workers: worker processes (default: the cores; 1 runs here).
         progress: show a progress bar on stderr.
+        policy_story: also run the policy-story checks (paired replications of the
+            region's policy scenarios, ``replications`` seeds each).
 
     Returns:
         The report; ``passed`` tells whether every required fact passed.
@@ -280,7 +278,9 @@ def validate(
         steps=runs[0].end,
         facts=compute_facts(runs, shocked_runs, base_runs, shock),
         required=tuple(k for k in plan.required if shock is not None or k != "regional_shock"),
-        policy_checks=policy_story_checks(region),
+        policy_checks=policy_story_checks(region, replications, steps, workers)
+        if policy_story
+        else (),
     )
     if out is not None:
         from experiments.validation_report import write_report

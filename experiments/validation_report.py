@@ -28,6 +28,13 @@ from experiments.facts import FactResult, Measure  # noqa: E402
 if TYPE_CHECKING:
     from experiments.validate import ValidationReport
 
+POLICY_INTRO = (
+    "Each check pairs two scenarios seed by seed ({n} seeds, common random numbers) and "
+    "passes when the 95% interval of the mean paired difference lies on the expected side "
+    "of zero; a failure says whether the model or the expectation is judged wrong "
+    "(experiments/policy_story.py)."
+)
+
 PLOT_TITLE = {
     "firm_size": "Firm sizes at the end of the run: complementary CDF",
     "growth": "Annual growth rates (demeaned) and volatility by size",
@@ -195,11 +202,13 @@ def markdown(report: ValidationReport, figures: dict[str, str]) -> str:
             lines.append(f"| {m.name} | {_value(m)} | {m.reference} | {band} | {_verdict(m)} |")
         lines += ["", f"Observations: {f.n}. " + " ".join(f.notes), ""]
         lines.append(f"![{f.title}]({figures[f.key]})")
-    lines += ["", "## Policy-story checks: pending the comparisons layer", ""]
-    for c in report.policy_checks:
-        lines.append(f"- {c.name}: **{c.status}** ({c.detail})")
-    if not report.policy_checks:
-        lines.append("- none defined for this region")
+    lines += ["", "## Policy-story checks", "", POLICY_INTRO.format(n=len(report.seeds)), ""]
+    if report.policy_checks:
+        lines += ["| check | verdict | measured (paired by seed) |", "| --- | --- | --- |"]
+        for c in report.policy_checks:
+            lines.append(f"| {c.name} | **{c.status}** | {c.detail} |")
+    else:
+        lines.append("- none defined for this region (the policy scenarios are heartland's)")
     return "\n".join(lines) + "\n"
 
 
@@ -232,11 +241,19 @@ def html_page(report: ValidationReport, pngs: dict[str, bytes]) -> str:
         body.append(f"</table><p>Observations: {f.n}. {esc(' '.join(f.notes))}</p>")
         data = base64.b64encode(pngs[f.key]).decode("ascii")
         body.append(f'<img alt="{esc(f.title)}" src="data:image/png;base64,{data}">')
-    body.append("<h2>Policy-story checks: pending the comparisons layer</h2><ul>")
-    body += [
-        f"<li>{esc(c.name)}: <b>{c.status}</b> ({esc(c.detail)})</li>" for c in report.policy_checks
-    ]
-    body.append("</ul>")
+    body.append("<h2>Policy-story checks</h2>")
+    body.append(f"<p>{esc(POLICY_INTRO.format(n=len(report.seeds)))}</p>")
+    if report.policy_checks:
+        body.append("<table><tr><th>check</th><th>verdict</th><th>measured</th></tr>")
+        for c in report.policy_checks:
+            cls = {"PASS": "pass", "FAIL": "fail"}.get(c.status, "")
+            body.append(
+                f'<tr><td>{esc(c.name)}</td><td class="{cls}"><b>{esc(c.status)}</b></td>'
+                f"<td>{esc(c.detail)}</td></tr>"
+            )
+        body.append("</table>")
+    else:
+        body.append("<p>None defined for this region (the policy scenarios are heartland's).</p>")
     style = (
         "body{font-family:sans-serif;max-width:60em;margin:2em auto}"
         "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2em .5em}"

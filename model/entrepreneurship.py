@@ -304,7 +304,8 @@ class Entrepreneurship:
         granted = np.zeros(len(new))
         for i in np.flatnonzero(searched).tolist():  # first come, first served
             ask = self.model.params.policy.grant_share * total[i]
-            granted[i] = max(self.policy.take_grant(int(target[i]), ask), 0.0)
+            k, d = int(target[i]), int(new.district[i])
+            granted[i] = max(self.policy.take_grant(k, ask, float(fit[i, k]), d), 0.0)
         self.learn_coverage(
             target[searched], granted[searched] / np.maximum(total[searched], 1e-12)
         )

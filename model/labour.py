@@ -21,6 +21,7 @@ class LabourPool:
         params: LabourParams,
         labour_force: np.ndarray,
         n_industries: int,
+        district_xy: np.ndarray | None = None,
     ) -> None:
         """Create an empty pool.
 
@@ -28,8 +29,12 @@ class LabourPool:
             params: labour parameters.
             labour_force: workers per district (length D).
             n_industries: K; the pool has K + 1 columns, the last for new entrants.
+            district_xy: D x 2 district centres (commuting falls with distance); None:
+                all districts equally far apart.
         """
         self.params = params
+        self.geo = commuting_matrix(params.commuting, params.commuting_distance, district_xy,
+                                    len(labour_force))  # fmt: skip
         self.labour_force = labour_force.astype(float).copy()
         n_d = len(labour_force)
         self.unemployed = np.zeros((n_d, n_industries + 1))
@@ -71,8 +76,9 @@ class LabourPool:
     ) -> tuple[np.ndarray, np.ndarray]:
         """Match hiring demand to the pool.
 
-        Firms hire mostly in their own district (``1 - commuting``) and prefer workers
-        whose last industry is related to theirs; new entrants are hired by how well what
+        Firms hire mostly in their own district (``1 - commuting``), the rest from
+        neighbouring districts (``commuting_matrix``), and prefer workers whose last
+        industry is related to theirs; new entrants are hired by how well what
         they were taught fits the industry.
 
         Args:
@@ -87,12 +93,7 @@ class LabourPool:
         rel = np.concatenate([relatedness, entrant_fit[:, None]], axis=1)  # K x (K+1)
         # anyone can be hired at a low fit (general skills): keeps the market from seizing up
         rel = np.maximum(rel, self.params.general_skill)
-        if n_d == 1:
-            geo = np.ones((1, 1))
-        else:
-            c = self.params.commuting
-            geo = np.full((n_d, n_d), c / (n_d - 1))
-            np.fill_diagonal(geo, 1.0 - c)
+        geo = self.geo
         # attractiveness of pool (d', j) for a demand cell (d, k): D x K x D x (K+1)
         attract = geo[:, None, :, None] * rel[None, :, None, :] * self.skill[None, None, :, :]
         weights = attract * self.unemployed[None, None, :, :]
@@ -110,6 +111,19 @@ class LabourPool:
         self.unemployed -= take.sum(axis=(0, 1))
         np.maximum(self.unemployed, 0.0, out=self.unemployed)
         return hires, quality
+
+    def retrain(self, trained: np.ndarray, gain: np.ndarray) -> None:
+        """Some unemployed are retrained: their group's skill rises (DESIGN §2.3, §2.5).
+
+        A group with ``u`` unemployed of which ``t`` are retrained gains ``(t / u) * gain *
+        (1 - skill)`` in mean skill; the workers stay in their group.
+
+        Args:
+            trained: D x (K+1) workers retrained (at most the group's unemployed).
+            gain: K + 1, share of the skill gap a trainee closes, per group's last industry.
+        """
+        share = np.where(self.unemployed > 0, trained / np.maximum(self.unemployed, 1e-12), 0.0)
+        self.skill += np.clip(share, 0.0, 1.0) * gain[None, :] * (1.0 - self.skill)
 
     def withdraw(self, district: int, column: int, amount: float = 1.0) -> float:
         """Take ``amount`` workers of one pool group (e.g. a nascent entrepreneur).
@@ -187,3 +201,33 @@ class LabourPool:
             * max(1.0 - p.wage_unemployment * gap, p.wage_floor)
         )
         self.wage = max(self.wage + p.wage_adjustment * (target - self.wage), p.wage_floor * p.wage)
+
+
+def commuting_matrix(
+    commuting: float, distance: float, xy: np.ndarray | None, n_districts: int
+) -> np.ndarray:
+    """D x D, the share of a district's hires (row) taken from each district (column).
+
+    ``1 - commuting`` from the own district; ``commuting`` from the others in proportion to
+    ``exp(-distance between centres / commuting_distance)``, so most commuters come from
+    the neighbouring districts. Without centres all other districts weigh the same.
+
+    Args:
+        commuting: share of hires from other districts.
+        distance: ``commuting_distance``, cells over which the weight falls by a factor e.
+        xy: D x 2 district centres, or None.
+        n_districts: D.
+    """
+    if n_districts == 1:
+        return np.ones((1, 1))
+    if xy is None:
+        near = np.ones((n_districts, n_districts))
+    else:
+        xy = np.asarray(xy, dtype=float)
+        d = np.hypot(xy[:, None, 0] - xy[None, :, 0], xy[:, None, 1] - xy[None, :, 1])
+        np.fill_diagonal(d, np.inf)
+        near = np.exp(-(d - d.min(axis=1, keepdims=True)) / distance)  # nearest weighs 1
+    np.fill_diagonal(near, 0.0)
+    geo = commuting * near / near.sum(axis=1, keepdims=True)
+    np.fill_diagonal(geo, 1.0 - commuting)
+    return geo

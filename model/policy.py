@@ -27,7 +27,8 @@ entry per instrument, ``model.quarter.QuarterFlows.spending``) gets what was act
   ``screening_quality`` times the rest. ``firm_dynamics.produce`` pays the claims
   through ``pay_subsidies``, which scales them down to the envelope if value added grew;
 * ``experimentation``: ``grant_pool`` for this quarter, drawn by ``take_grant``
-  (recorded as granted);
+  (recorded as granted), first come first served among the applications the development
+  agencies approve (``InstitutionSystem.approve_grant``);
 * ``institution_strengthening``: ``InstitutionSystem.strengthen``;
 * ``cluster_promotion``: ``InstitutionSystem.fund_association(targets)``;
 * ``value_chain_promotion``: ``model.value_chains.promote`` (supplier development raises
@@ -96,6 +97,7 @@ class PolicyMaker:
         self.grant_pool = 0.0
         self.subsidy_money = 0.0
         self.granted = np.zeros(space.size)  # grants paid by industry, cumulative
+        self.refused = 0  # grant applications refused by screening, cumulative
         self.dropped: list[int] = []
         self.spending: dict[str, float] = dict.fromkeys(INSTRUMENTS, 0.0)
         self._last_review = 0
@@ -190,7 +192,7 @@ class PolicyMaker:
             self.targets, money * a.cluster_promotion, fallback, home
         )
         spending["value_chain_promotion"] = promote(
-            self.market, money * a.value_chain_promotion, self.params
+            self.market, money * a.value_chain_promotion, self.params, inst.cooperation
         )
         spending["foresight"] = inst.fund_foresight(money * a.foresight)
 
@@ -251,13 +253,29 @@ class PolicyMaker:
         ok[self.targets] = True
         return ok
 
-    def take_grant(self, industry: int, amount: float) -> float:
+    def take_grant(
+        self, industry: int, amount: float, fit: float | None = None, district: int = 0
+    ) -> float:
         """Grant up to ``amount`` for an experiment in ``industry`` from this quarter's pool.
 
+        An application that names the applicant's capability ``fit`` is screened by the
+        development agencies (``InstitutionSystem.approve_grant``): a skilled agency
+        refuses poorly fitting applicants, which keeps the pool for better ones.
+
+        Args:
+            industry: the experiment's industry.
+            amount: the grant asked for.
+            fit: the applicant's capability fit for the industry (0..1); None: unscreened.
+            district: the applicant's district.
+
         Returns:
-            The money granted: 0 if the industry is not eligible or the pool is empty.
+            The money granted: 0 if the industry is not eligible, the pool is empty or the
+            application is refused.
         """
         if amount <= 0 or self.grant_pool <= 0 or not self.grant_eligible()[industry]:
+            return 0.0
+        if fit is not None and not self.institutions.approve_grant(industry, fit, district):
+            self.refused += 1
             return 0.0
         granted = min(float(amount), self.grant_pool)
         self.grant_pool -= granted

@@ -58,7 +58,7 @@ class RegionModel(Model):
         self.district_xy = np.array([(d.x, d.y) for d in region.districts])
         self.district_map = self._district_map(region.width, region.height)
         lf = np.array([d.labour_force for d in region.districts])
-        self.labour = LabourPool(scenario.labour, lf, self.space.size)
+        self.labour = LabourPool(scenario.labour, lf, self.space.size, self.district_xy)
         self.firms = Firms(len(self.space.capabilities), scenario.firms)
         self.totals, self.flows = Totals(), QuarterFlows()
         self.log: list[tuple[int, str]] = []
@@ -77,7 +77,7 @@ class RegionModel(Model):
         districts = Districts(self.district_names, self.district_xy)
         self.institutions = InstitutionSystem(
             self, region.institutions, self.space, scenario.institutions,
-            self.culture.coordination, districts, self.grid, self.record,
+            self.culture, districts, self.grid, self.record,
         )  # fmt: skip
         self.policy = PolicyMaker(
             scenario.policy, scenario.national, self.space, self.institutions, self.market,
@@ -124,11 +124,15 @@ class RegionModel(Model):
         return self.streams.uniform(stream, self.quarter, self.firms.uid, k)
 
     def serve_firms(self, quarter: int) -> None:
-        """Firms request help where they are weakest; the institutions serve them."""
+        """Firms request help where they are weakest; the institutions serve them.
+
+        Teachers then retrain unemployed workers with what their budgets have left.
+        """
         f, inst = self.firms, self.institutions
         f.request_services(self.space.requires, self.params.institutions.request_threshold)
         tie = self.draws("institutions", 1)[:, 0]
         inst.serve(f, quarter, tie, self.market.frontier(quarter), self.present())
+        inst.retrain(self.labour)
 
     def diversify_or_exit(self, quarter: int) -> None:
         """Profitable firms may spin off; firms with negative equity for too long exit."""

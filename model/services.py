@@ -53,13 +53,14 @@ from agents.institution import (
     University,
 )
 from model.foresight import Foresight
-from scenarios.schema import InstitutionParams, InstitutionSpec
+from scenarios.schema import Culture, InstitutionParams, InstitutionSpec
 
 if TYPE_CHECKING:
     from mesa.discrete_space import OrthogonalMooreGrid
 
     from model.firm_table import FirmTable
     from model.industries import IndustrySpace
+    from model.labour import LabourPool
     from model.region_model import RegionModel
 
 
@@ -79,7 +80,7 @@ class InstitutionSystem:
         specs: the region's institutions.
         space: the industry space.
         params: the scenario's institution parameters.
-        coordination: the region's capacity to coordinate (0..1).
+        culture: the region's culture (trust and capacity to coordinate, 0..1 each).
         districts: district names and centres.
         grid: the grid the agents sit on.
         record: writes a line to the model's event log.
@@ -91,7 +92,7 @@ class InstitutionSystem:
         specs: list[InstitutionSpec],
         space: IndustrySpace,
         params: InstitutionParams,
-        coordination: float,
+        culture: Culture,
         districts: Districts,
         grid: OrthogonalMooreGrid,
         record: Callable[[str], None],
@@ -99,7 +100,8 @@ class InstitutionSystem:
         self.model = model
         self.space = space
         self.params = params
-        self.coordination = coordination
+        self.coordination = culture.coordination
+        self.trust = culture.trust
         self.districts = districts
         self.grid = grid
         self.record = record
@@ -111,6 +113,28 @@ class InstitutionSystem:
             self.add(spec)
         self.service_gap = 0.0
         self.focus_mismatch = 0.0
+
+    # ------------------------------------------------------------------ culture
+
+    @property
+    def cooperation(self) -> float:
+        """How far firms share with their association, ``2 * trust`` (1 at trust 0.5).
+
+        Scales the associations' pass-on of members' needs and the entry-risk cut their
+        shared information gives (DESIGN §2.5: trust scales cluster effects), as it
+        scales knowledge spillovers in ``Firms.imitate``.
+        """
+        return 2.0 * self.trust
+
+    @property
+    def coordination_factor(self) -> float:
+        """``coordination_floor + coordination`` (1 at the defaults).
+
+        The capacity to coordinate scales how fast institutions follow what firms ask
+        for (focus adaptation), how much lasting quality policy money buys
+        (``strengthen``, ``fund_association``) and the skill of agencies' screening.
+        """
+        return self.params.coordination_floor + self.coordination
 
     # ------------------------------------------------------------------ building
 
@@ -187,7 +211,9 @@ class InstitutionSystem:
         nobody = np.zeros(len(f), dtype=bool)
         for inst in self.institutions:
             if inst.provides:
-                rows = inst.choose_clients(f, requires, reach[id(inst)] & ~served, tie, nobody)
+                rows = inst.choose_clients(
+                    f, requires, reach[id(inst)] & ~served, tie, nobody, self.params.service_cost
+                )
                 met[rows] = inst.serve_clients(f, rows, service)
                 served[rows] = True
         passed = self._enrol_members(f, reach, tie, served, service)
@@ -207,11 +233,13 @@ class InstitutionSystem:
         passed = np.zeros(len(self.space.capabilities))
         for inst in self.of_type(BusinessAssociation):
             candidates = reach[id(inst)] & ~f.member
-            rows = inst.choose_clients(f, self.space.requires, candidates, tie, before)
+            rows = inst.choose_clients(
+                f, self.space.requires, candidates, tie, before, self.params.service_cost
+            )
             inst.serve_clients(f, rows, service)
             unmet = f.requested[rows[~served[rows]]]
             unmet = unmet[unmet >= 0]
-            passed += inst.quality * np.bincount(unmet, minlength=len(passed))
+            passed += self.cooperation * inst.quality * np.bincount(unmet, minlength=len(passed))
         return passed
 
     def _observe(self, counts: dict, met: np.ndarray, requests: int) -> None:
@@ -227,7 +255,7 @@ class InstitutionSystem:
     def _adapt(self, counts: dict, passed: np.ndarray, quarter: int, present: np.ndarray) -> None:
         phi = self.foresight.intensity
         needs = self.foresight.emerging_needs(quarter, present) if phi > 0 else None
-        speed = self.params.coordination_floor + self.coordination
+        speed = self.coordination_factor
         for inst in self.institutions:
             seen = counts[id(inst)] + (passed if inst.provides else 0.0)
             parts = []
@@ -282,7 +310,7 @@ class InstitutionSystem:
         keep = np.ones(self.space.size)
         for assoc in self.of_type(BusinessAssociation):
             keep *= 1.0 - assoc.quality * assoc.coverage(self.space.requires)
-        return self.params.association_risk_cut * (1.0 - keep)
+        return np.minimum(1.0, self.params.association_risk_cut * self.cooperation * (1.0 - keep))
 
     def screening_quality(self, firms: FirmTable, applicants: np.ndarray, interval: int) -> float:
         """Development agencies' skill at telling good applicants from bad (0..1).
@@ -306,10 +334,72 @@ class InstitutionSystem:
             inside = agency.reach(f.x[rows], f.y[rows])
             if not inside.any():
                 continue
-            coverage = min(1.0, agency.capacity * interval / inside.sum())
+            slots = min(agency.capacity, agency.affordable(self.params.service_cost))
+            coverage = min(1.0, slots * interval / inside.sum())
             know = agency.coverage(self.space.requires)[f.industry[rows]]
             skill = np.maximum(skill, inside * agency.quality * coverage * (0.5 + 0.5 * know))
-        return float(skill.mean())
+        return float(skill.mean()) * min(1.0, self.coordination_factor)
+
+    def approve_grant(self, industry: int, fit: float, district: int) -> bool:
+        """A development agency screens one grant application (DESIGN §2.5).
+
+        The agency reaching the applicant's district centre with the highest skill
+        ``quality * (0.5 + 0.5 * know-how)`` that can still pay for a screening this
+        quarter screens it (one ``service_cost``) and refuses it if the applicant's
+        capability fit for the industry is below ``skill * grant_screening_bar``.
+        Without such an agency the application is not screened and is approved.
+
+        Args:
+            industry: the industry of the experiment.
+            fit: the applicant's own capability fit for it (0..1).
+            district: the applicant's district.
+        """
+        cost = self.params.service_cost
+        x, y = self.districts.xy[district]
+        best, skill = None, 0.0
+        for agency in self.of_type(DevelopmentAgency):
+            if agency.capacity < 1 or agency.affordable(cost) < 1.0 - 1e-9:
+                continue
+            if not agency.reach(np.array([x]), np.array([y]))[0]:
+                continue
+            know = agency.coverage(self.space.requires)[industry]
+            s = agency.quality * (0.5 + 0.5 * know) * min(1.0, self.coordination_factor)
+            if s > skill:
+                best, skill = agency, s
+        if best is None:
+            return True
+        best.spend(cost)
+        return fit >= skill * self.params.grant_screening_bar
+
+    def retrain(self, labour: LabourPool) -> float:
+        """Teaching institutions retrain the unemployed in reach; return the workers retrained.
+
+        Each teacher (in profile order, after its firm services) retrains from the pool
+        groups of the districts whose centre lies in its reach (``TrainingInstitute.retrain``)
+        with what its budget has left; the pool raises the trainees' skill
+        (``LabourPool.retrain``).
+        """
+        p = self.params
+        xy = self.districts.xy
+        done = 0.0
+        for inst in self.institutions:
+            if not inst.teaches:
+                continue
+            near = inst.reach(xy[:, 0].astype(float), xy[:, 1].astype(float))
+            if not near.any():
+                continue
+            cover = np.append(inst.coverage(self.space.requires), 0.0)
+            pool = labour.unemployed * near[:, None]
+            trained = inst.retrain(pool, cover, p)
+            gain = p.retraining_gain * inst.quality * cover
+            labour.retrain(trained, gain)
+            done += float(trained.sum())
+        return done
+
+    @property
+    def spent(self) -> float:
+        """Money the institutions spent from their purses this quarter."""
+        return float(sum(i.spent for i in self.institutions))
 
     # ------------------------------------------------------------------ policy money
 
@@ -358,7 +448,7 @@ class InstitutionSystem:
         w = weights * budgets
         if amount <= 0 or w.sum() <= 0:
             return 0.0
-        rate = self.params.strengthening_rate
+        rate = self.params.strengthening_rate * self.coordination_factor
         return float(
             sum(i.fund(amount * wi / w.sum(), rate) for i, wi in zip(insts, w, strict=True))
         )

@@ -9,11 +9,12 @@ intermediate demand is ``local_sourcing * io.T @ gross output`` of last quarter.
 **Value-chain promotion** (supplier development, matchmaking): money ``m`` with effort
 ``e = m / I``, ``I`` the region's input purchases last quarter (sum of input shares x gross
 output), raises ``local_sourcing`` by ``(sourcing_ceiling - local_sourcing) * sourcing_rate
-* e / (e + sourcing_half_effort)``: diminishing returns in money (at most ``sourcing_rate``
-of the gap per quarter) and as the gap to the ceiling closes; never beyond the ceiling (a
-region already at or above it is left alone and the money is not used). Calibrated so that
-20 % of a budget of 30 raises the heartland's sourcing by about 0.1 in ten years; the same
-money moves a smaller economy faster.
+* e / (e + sourcing_half_effort) * 2 * trust`` (matchmaking works as far as buyers and
+suppliers trust each other): diminishing returns in money (at most ``2 * trust *
+sourcing_rate`` of the gap per quarter) and as the gap to the ceiling closes; never
+beyond the ceiling (a region already at or above it is left alone and the money is not
+used). Calibrated so that 20 % of a budget of 30 raises the heartland's sourcing by about
+0.1 in ten years at trust 0.5; the same money moves a smaller economy faster.
 """
 
 from __future__ import annotations
@@ -38,13 +39,18 @@ def intermediate_demand(io: np.ndarray, sourcing: float, gross_output: np.ndarra
     return sourcing * (io.T @ gross_output)
 
 
-def promote(market: Market, money: float, params: PolicyParams) -> float:
-    """Value-chain promotion: raise the market's local sourcing; return the money used."""
+def promote(market: Market, money: float, params: PolicyParams, cooperation: float = 1.0) -> float:
+    """Value-chain promotion: raise the market's local sourcing; return the money used.
+
+    Matchmaking works as far as buyers and suppliers trust each other: the rate is
+    multiplied by ``cooperation`` (``2 * trust``, ``InstitutionSystem.cooperation``).
+    """
     inputs = float((market.input_share * market.gross_output).sum())
     gap = params.sourcing_ceiling - market.local_sourcing
     if money <= 0 or inputs <= 0 or gap <= 0:
         return 0.0
     effort = money / inputs
-    rate = params.sourcing_rate * effort / (effort + params.sourcing_half_effort)
+    rate = cooperation * params.sourcing_rate * effort / (effort + params.sourcing_half_effort)
+    rate = min(rate, 1.0)
     market.local_sourcing += gap * rate
     return money

@@ -189,7 +189,10 @@ class Culture(Strict):
         1.0, ge=0.0, le=5.0, description="multiplier on nascent entrepreneurs"
     )
     trust: Fraction = Field(0.5, description="scales knowledge spillovers and cluster effects")
-    coordination: Fraction = Field(0.5, description="scales institution responsiveness")
+    coordination: Fraction = Field(
+        0.5,
+        description="scales institution responsiveness, what policy money buys and screening",
+    )
 
 
 class Region(Strict):

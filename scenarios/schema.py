@@ -211,6 +211,12 @@ class LabourParams(Strict):
     labour_force_growth: float = Field(0.0, ge=-0.05, le=0.05, description="/ quarter")
     turnover: Fraction = Field(0.01, description="unemployed leaving the labour force / quarter")
     commuting: Fraction = Field(0.3, description="share of hires from other districts")
+    commuting_distance: float = Field(
+        8.0,
+        gt=0.0,
+        le=1e3,
+        description="distance over which commuting falls by a factor e, grid cells",
+    )
     migration: Fraction = Field(
         0.03, description="share of the unemployment gap closed by migration / quarter"
     )
@@ -333,6 +339,26 @@ class InstitutionParams(Strict):
     )
     entrant_base_fit: Fraction = Field(
         0.3, description="fit of new entrants' general schooling with any industry"
+    )
+    service_cost: float = Field(
+        0.4,
+        ge=0.0,
+        le=1e4,
+        description="cost of one service (client, member or screened application) to the "
+        "institution's budget, value-added units",
+    )
+    retraining_cost: float = Field(
+        0.02, ge=0.0, le=1e4, description="cost of retraining one unemployed worker, value added"
+    )
+    retraining_per_client: float = Field(
+        20.0, ge=0.0, le=1e4, description="unemployed a teacher can retrain per unit of capacity"
+    )
+    retraining_gain: Fraction = Field(
+        0.3, description="share of a retrained worker's skill gap closed at full quality"
+    )
+    grant_screening_bar: Fraction = Field(
+        0.6,
+        description="capability fit below which a fully skilled agency refuses a grant",
     )
 
 

@@ -216,7 +216,7 @@ class GrantPolicy:
         if spending is not None:
             self.spending = spending
 
-    def take_grant(self, industry: int, amount: float) -> float:
+    def take_grant(self, industry: int, amount: float, fit=None, district: int = 0) -> float:
         if self.industries is not None and industry not in self.industries:
             return 0.0
         grant = min(amount, self.available)

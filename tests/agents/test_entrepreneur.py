@@ -63,7 +63,7 @@ class Grants:
         """Refill the fund for this quarter."""
         self.available = self.per_quarter
 
-    def take_grant(self, industry: int, amount: float) -> float:
+    def take_grant(self, industry: int, amount: float, fit=None, district: int = 0) -> float:
         grant = min(amount, self.available)
         self.available -= grant
         self.granted += grant

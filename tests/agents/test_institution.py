@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from model import RegionModel
+from scenarios import with_params
 from scenarios.schema import InstitutionParams, InstitutionSpec
 from tests.helpers import service_institutions, service_scenario
 
@@ -231,6 +232,24 @@ def test_association_members_pass_unmet_needs_to_providers_out_of_reach():
     assert shares[1] > shares[0]
 
 
+def test_members_pass_on_their_needs_as_far_as_they_trust():
+    """Pass-on scales with the cooperation factor 2 x trust: none at trust 0."""
+    uni = InstitutionSpec(type="university", district="South", focus=["software"], capacity=0)
+    assoc = InstitutionSpec(
+        type="business_association", district="North", focus=["engines"], capacity=40
+    )
+    metal = service_scenario([uni]).catalogue.capabilities.index("metal")
+    shares = []
+    for trust in (0.0, 0.25, 0.5):
+        scenario = with_params(service_scenario([uni, assoc]), {"region.culture.trust": trust})
+        m = RegionModel(scenario, seed=0)
+        for _ in range(5):
+            serve(m)
+        shares.append(m.institutions.institutions[0].focus[metal])
+    assert shares[0] == pytest.approx(model_with([uni]).institutions.institutions[0].focus[metal])
+    assert shares[0] < shares[1] < shares[2], shares
+
+
 # ------------------------------------------------------------------ focus and observables
 
 
@@ -363,3 +382,43 @@ def test_cluster_promotion_founds_an_association_where_there_is_none():
     assert len(assoc) == 1 and assoc[0].district == m.district_names.index("North")
     assert assoc[0].capacity > 15
     assert m.institutions.entry_risk_cut()[engines] > 0
+
+
+# ------------------------------------------------------------------ budgets
+
+
+def test_the_budget_limits_how_many_firms_are_served_and_is_spent():
+    """Many requests, capacity 40: a budget of 2 pays for 2 / service_cost services only."""
+    cost = InstitutionParams().service_cost
+    served, spent = [], []
+    for budget in (2.0, 100.0):
+        m = model_with(only("training_institute", capacity=40, budget=budget), threshold=ASKING)
+        m.institutions.begin_quarter()
+        serve(m)
+        inst = m.institutions.institutions[0]
+        served.append(len(inst.clients))
+        spent.append(inst.spent)
+    assert served[0] == int(2.0 / cost + 1e-9) and served[1] > served[0]
+    assert spent[0] == pytest.approx(served[0] * cost) and spent[0] <= 2.0
+    assert spent[1] >= served[1] * cost - 1e-9  # and what is left retrains the unemployed
+
+
+def test_policy_money_pays_for_more_services_within_the_quarter():
+    m = model_with(only("training_institute", capacity=40, budget=2.0), threshold=ASKING)
+    m.institutions.begin_quarter()
+    m.institutions.strengthen(8.0)  # half of it (4) runs extra services this quarter
+    serve(m)
+    inst = m.institutions.institutions[0]
+    assert len(inst.clients) == int(6.0 / InstitutionParams().service_cost + 1e-9)
+
+
+def test_a_lower_budget_leaves_more_requests_unmet_over_a_run():
+    gaps = []
+    for seed in range(8):
+        gap = []
+        for budget in (1.0, 50.0):
+            spec = service_institutions(budget=budget, capacity=40)
+            out = run(model_with(spec, seed, threshold=ASKING), 8)
+            gap.append(np.mean([o["service_gap"] for o in out[2:]]))
+        gaps.append(gap[0] - gap[1])
+    assert min(gaps) > 0.05, gaps

@@ -296,3 +296,95 @@ def test_a_shrinking_labour_force_shrinks_by_its_growth_rate_beyond_the_leavers(
         sizes[growth] = p.labour_force.sum() / lf0
     assert sizes[-0.03] < sizes[-0.01] < sizes[-0.001] < 1.0
     assert sizes[-0.01] == pytest.approx(0.99**8, rel=1e-3)
+
+
+# --------------------------------------------------------------------------- commuting distance
+
+
+def test_commuters_come_from_the_neighbouring_district_rather_than_a_far_one():
+    """Three districts on a line: 0 and 1 are 6 cells apart, 2 is 40 cells away."""
+    xy = np.array([[0, 0], [6, 0], [40, 0]])
+    p = LabourPool(LabourParams(commuting=0.3), np.array([500.0, 500.0, 500.0]), K, xy)
+    p.unemployed[:] = 0.0
+    p.unemployed[1:, 0] = 200.0  # the same unemployed in the near and the far district
+    p.skill[:] = 1.0
+    demand = np.zeros((3, K))
+    demand[0, 0] = 50.0  # only district 0 hires, and it has nobody of its own
+    before = p.unemployed.copy()
+    p.hire(demand, RELATEDNESS, ENTRANT_FIT)
+    taken = (before - p.unemployed).sum(axis=1)
+    assert taken[0] == 0.0
+    assert taken[1] > 5.0 * taken[2], taken  # exp(-34/8): the far district gives very few
+    assert p.geo[0, 1] + p.geo[0, 2] == pytest.approx(0.3)
+    assert p.geo[0, 0] == pytest.approx(0.7)
+
+
+def test_without_district_centres_commuting_spreads_evenly():
+    p = LabourPool(LabourParams(commuting=0.3), np.array([500.0, 500.0, 500.0]), K)
+    assert p.geo[0, 1] == pytest.approx(p.geo[0, 2]) == pytest.approx(0.15)
+
+
+# --------------------------------------------------------------------------- retraining
+
+
+def _retraining_model(seed: int = 0, **spec) -> RegionModel:
+    from scenarios.schema import InstitutionSpec
+
+    inst = [InstitutionSpec(type="training_institute", district="North",
+                            focus=["machining", "metal"], radius=30.0, **spec)]  # fmt: skip
+    return RegionModel(service_scenario(inst), seed=seed)
+
+
+def test_training_institutes_retrain_the_unemployed_they_can_teach():
+    m = _retraining_model(quality=0.8, capacity=10, budget=100.0)
+    lab, sp = m.labour, m.space
+    engines, local = sp.index("engines"), sp.index("local")
+    lab.unemployed[:] = 0.0
+    lab.unemployed[:, [engines, local]] = 100.0
+    lab.skill[:] = 0.5
+    m.institutions.begin_quarter()
+    done = m.institutions.retrain(lab)
+    inst = m.institutions.institutions[0]
+    cover = inst.coverage(sp.requires)
+    p = m.params.institutions
+    assert cover[engines] > cover[local]
+    assert done == pytest.approx(min(10 * p.retraining_per_client, 400.0))
+    assert inst.spent == pytest.approx(done * p.retraining_cost)
+    # the skill of the engine workers rises more than that of the local-services workers
+    gain = lab.skill[0] - 0.5
+    assert gain[engines] > gain[local] >= 0.0
+    assert gain[engines] > 0.02
+    assert lab.unemployed.sum() == pytest.approx(400.0)  # nobody leaves the pool
+
+
+def test_retraining_is_limited_by_what_the_budget_has_left():
+    done = []
+    for budget in (0.5, 100.0):
+        m = _retraining_model(capacity=10, budget=budget)
+        m.labour.unemployed[:, :-1] = 50.0
+        m.institutions.begin_quarter()
+        done.append(m.institutions.retrain(m.labour))
+    cost = InstitutionParams().retraining_cost
+    assert done[0] == pytest.approx(0.5 / cost) and done[1] > 2.0 * done[0]
+
+
+def test_retraining_keeps_the_unemployed_employable_over_a_run():
+    """Against a run where teachers retrain nobody, the unemployed keep more skill."""
+    diffs = []
+    for seed in range(8):
+        skills = []
+        for per_client in (0.0, 20.0):
+            params = InstitutionParams(retraining_per_client=per_client)
+            scenario = service_scenario(
+                [
+                    *service_institutions(),
+                ]
+            ).model_copy(update={"institutions": params})
+            m = RegionModel(scenario, seed=seed)
+            for _ in range(12):
+                m.step()
+            lab = m.labour
+            u = lab.unemployed[:, :-1]
+            skills.append(float((u * lab.skill[:, :-1]).sum() / max(u.sum(), 1e-9)))
+        diffs.append(skills[1] - skills[0])
+    assert min(diffs) > 0.0 and np.mean(diffs) > 0.02, diffs

@@ -231,6 +231,8 @@ def test_institution_strengthening_raises_capacity_quality_and_lowers_the_servic
 
 
 def test_cluster_promotion_funds_the_association_of_the_targets():
+    """The money goes to the targets' association and buys members who learn from each
+    other (``_member_spillovers_of_cluster_promotion``, which fails without the spillover)."""
     m = policy_model(
         targeting="top_down",
         priority_industries=METAL,
@@ -241,6 +243,48 @@ def test_cluster_promotion_funds_the_association_of_the_targets():
     assoc = m.institutions.of_kind("business_association")[0]
     assert assoc.capacity > assoc.base_capacity
     assert flows.spending["cluster_promotion"] == pytest.approx(20.0)
+    _member_spillovers_of_cluster_promotion()
+
+
+def _metal_catch_up(seed: int, budget: float, **institutions) -> float:
+    """Mean log productivity, relative to the frontier, of the metal firms after 12 quarters.
+
+    A small association (capacity 4) covers the metal cluster; cluster promotion funds it.
+    """
+    from scenarios.schema import InstitutionParams, InstitutionSpec
+
+    assoc = InstitutionSpec(
+        type="business_association", district="North", focus=METAL, capacity=4, radius=30.0
+    )
+    policy = PolicyParams(
+        targeting="top_down",
+        priority_industries=METAL,
+        budget=budget,
+        allocation=Allocation(cluster_promotion=1.0),
+    )
+    scenario = service_scenario([assoc], policy=policy).model_copy(
+        update={"institutions": InstitutionParams(**institutions)}
+    )
+    m = RegionModel(scenario, seed=seed)
+    run(m, 12)
+    f = m.firms
+    metal = np.isin(f.industry, [m.space.index(k) for k in METAL])
+    return float(np.log(f.productivity[metal] / m.space.productivity[f.industry[metal]]).mean())
+
+
+def _member_spillovers_of_cluster_promotion() -> None:
+    """Funded membership (capacity) lets more target firms learn from each other: the metal
+    firms catch up more than without promotion, over 8 seeds. Without the association
+    spillover the promotion does not raise their productivity."""
+    gains, without = [], []
+    for seed in range(8):
+        gains.append(_metal_catch_up(seed, 40.0) - _metal_catch_up(seed, 0.0))
+        off = {"association_spillover": 0.0}
+        without.append(_metal_catch_up(seed, 40.0, **off) - _metal_catch_up(seed, 0.0, **off))
+    assert min(gains) > 0.0 and np.mean(gains) > 2.0 * max(abs(np.mean(without)), 1e-4), (
+        gains,
+        without,
+    )
 
 
 def test_foresight_makes_emerging_industries_visible_earlier():
@@ -283,6 +327,134 @@ def test_without_targeting_any_industry_may_get_a_grant_if_there_is_a_fund():
     assert with_fund.policy.grant_eligible().all()
     assert with_fund.policy.take_grant(m.space.index("food"), 1.0) == 1.0
     assert without.policy.take_grant(m.space.index("food"), 1.0) == 0.0
+
+
+def _agency(quality: float, **spec):
+    from scenarios.schema import InstitutionSpec
+
+    return [InstitutionSpec(type="development_agency", district="North", focus=["software"],
+                            radius=40.0, quality=quality, **spec)]  # fmt: skip
+
+
+def test_development_agencies_screen_grant_applications_by_fit():
+    """A skilled agency refuses a poorly fitting applicant and approves a fitting one."""
+    scenario = service_scenario(
+        _agency(1.0), policy=PolicyParams(budget=100.0, allocation=Allocation(experimentation=1))
+    )
+    m = RegionModel(scenario, seed=0)
+    m.step()
+    spend(m)
+    sw = m.space.index("software")
+    bar = m.params.institutions.grant_screening_bar
+    assert m.policy.take_grant(sw, 3.0, fit=0.05, district=0) == 0.0
+    assert m.policy.take_grant(sw, 3.0, fit=bar, district=0) == 3.0
+    assert m.policy.refused == 1
+    assert m.institutions.institutions[0].spent == pytest.approx(
+        2 * m.params.institutions.service_cost
+    )
+    # without a budget left for screening, applications pass unscreened
+    m.institutions.institutions[0].purse = 0.0
+    assert m.policy.take_grant(sw, 3.0, fit=0.05, district=0) == 3.0
+
+
+def test_screened_grants_go_to_better_fitting_experiments():
+    """With an experimentation fund, a skilled agency's grants go to better-fitting applicants
+    than an unskilled agency's (which approves everyone), over 8 seeds."""
+    diffs = []
+    for seed in range(8):
+        means = []
+        for quality in (0.0, 1.0):
+            policy = PolicyParams(budget=30.0, allocation=Allocation(experimentation=1.0))
+            m = RegionModel(service_scenario(_agency(quality), policy=policy), seed=seed)
+            fits: list[float] = []
+            take = m.policy.take_grant
+
+            def recording(k, amount, fit=None, district=0, take=take, fits=fits):
+                granted = take(k, amount, fit, district)
+                if granted > 0:
+                    fits.append(fit)
+                return granted
+
+            m.policy.take_grant = recording
+            for _ in range(16):
+                m.step()
+            means.append(np.mean(fits) if fits else np.nan)
+        diffs.append(means[1] - means[0])
+    assert np.nanmin(diffs) > 0.0 and np.nanmean(diffs) > 0.05, diffs
+
+
+# ------------------------------------------------------------------ culture
+
+
+def _culture(model: RegionModel, trust: float, coordination: float) -> RegionModel:
+    scenario = with_params(
+        model.params,
+        {"region.culture.trust": trust, "region.culture.coordination": coordination},
+    )
+    return RegionModel(scenario, seed=model.seed)
+
+
+def test_coordination_decides_how_much_quality_strengthening_buys():
+    base = policy_model()
+    gains = []
+    for coordination in (0.0, 1.0):
+        m = _culture(base, 0.5, coordination)
+        before = np.array([i.quality for i in m.institutions.institutions])
+        m.institutions.strengthen(50.0)
+        after = np.array([i.quality for i in m.institutions.institutions])
+        gains.append(float((after - before).sum()))
+    floor = base.params.institutions.coordination_floor
+    assert gains[1] == pytest.approx(gains[0] * (floor + 1.0) / floor, rel=1e-9)
+
+
+def test_coordination_decides_the_skill_of_agencies_screening():
+    base = policy_model()
+    skills = []
+    for coordination in (0.0, 0.5):
+        m = _culture(base, 0.5, coordination)
+        f = m.firms
+        skills.append(m.institutions.screening_quality(f, np.arange(len(f)), 12))
+    floor = base.params.institutions.coordination_floor
+    assert skills[1] > 0 and skills[0] == pytest.approx(skills[1] * floor, rel=1e-9)
+
+
+def test_trust_scales_the_entry_risk_cut_of_associations():
+    base = policy_model()
+    cuts = [_culture(base, t, 0.5).institutions.entry_risk_cut() for t in (0.25, 0.5)]
+    engines = base.space.index("engines")
+    assert cuts[1][engines] > 0 and cuts[0][engines] == pytest.approx(0.5 * cuts[1][engines])
+
+
+def test_low_coordination_slows_the_institutions_and_widens_the_mismatch():
+    """Over 8 seeds: with coordination 0 the focus follows requests more slowly (higher
+    focus mismatch) than with coordination 1."""
+    diffs = []
+    for seed in range(8):
+        mismatch = []
+        for coordination in (0.0, 1.0):
+            scenario = with_params(
+                service_scenario(),
+                {
+                    "region.culture.coordination": coordination,
+                    "institutions.request_threshold": 0.9,
+                },
+            )
+            out = run(RegionModel(scenario, seed=seed), 14)
+            mismatch.append(np.mean([o["focus_mismatch"] for o in out[4:]]))
+        diffs.append(mismatch[0] - mismatch[1])
+    assert min(diffs) > 0.0 and np.mean(diffs) > 0.01, diffs
+
+
+def test_low_trust_weakens_value_chain_promotion():
+    rises = []
+    for trust in (0.25, 0.5):
+        m = _culture(
+            policy_model(budget=30.0, allocation=Allocation(value_chain_promotion=1.0)), trust, 0.5
+        )
+        start = m.market.local_sourcing
+        run(m, 8)
+        rises.append(m.market.local_sourcing - start)
+    assert rises[0] > 0 and rises[1] > 1.5 * rises[0], rises
 
 
 # ------------------------------------------------------------------ accounting

