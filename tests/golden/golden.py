@@ -21,6 +21,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import model  # noqa: F401 - first: pins the BLAS kernels before numpy loads (model.blas)
+
+# isort: split
 import pandas as pd
 
 from experiments.run import run
