@@ -129,11 +129,11 @@ def test_workshop_interventions_add_markers_and_log_lines(app_url, offline_page,
         _choose(page, "Intervention", "Experimentation fund")
         page.get_by_role("button", name="Intervene now").click()
         expect(markers).to_have_count(2)
-        expect(log).to_contain_text("Year 1, Q2: An experimentation fund opens: 50 more")
+        expect(log).to_contain_text("Q2: An experimentation fund opens: 50 money units more")
         _choose(page, "Intervention", "Strengthen institutions")
         page.get_by_role("button", name="Intervene now").click()
         expect(markers).to_have_count(3)
-        expect(log).to_contain_text("Year 1, Q2: Institutions are strengthened: 50 more")
+        expect(log).to_contain_text("Q2: Institutions are strengthened: 50 money units more")
         expect(page.locator(".mesoscape-workshop-jobs")).to_contain_text("Experimentation fund")
     finally:
         page.screenshot(path=str(shots / "workshop.png"), full_page=True)
