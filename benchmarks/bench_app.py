@@ -125,7 +125,8 @@ async def main(steps: int, play_seconds: float) -> None:
                     f"{sessions} session(s): Step median {statistics.median(flat):.3f} s "
                     f"(p90 {sorted(flat)[int(0.9 * len(flat)) - 1]:.3f} s, n={len(flat)}); "
                     f"Play {statistics.mean(rates):.1f} quarters/s per session; while stepping: "
-                    f"server CPU {1000 * (cpu1 - cpu0) / len(flat):.0f} ms per step, "
+                    f"server CPU {1000 * (cpu1 - cpu0) / len(flat):.0f} ms per step "
+                    f"({(cpu1 - cpu0) / (wall1 - wall0):.2f} cores), "
                     f"machine busy {(busy1 - busy0) / (wall1 - wall0):.2f} of "
                     f"{os.cpu_count()} cores",
                     flush=True,

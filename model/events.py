@@ -198,7 +198,7 @@ class EventManager:
     def _experimentation_fund(self, event: ExperimentationFund, step: int) -> tuple[str, str]:
         earmark(self.model.policy, "experimentation", event.amount)
         text = (
-            f"an experimentation fund opens: {event.amount:g} more per quarter "
+            f"an experimentation fund opens: {event.amount:g} money units more per quarter "
             "for grants to new ventures"
         )
         return text, "Experimentation fund"
@@ -206,7 +206,7 @@ class EventManager:
     def _strengthen_institutions(self, event: StrengthenInstitutions, step: int) -> tuple[str, str]:
         earmark(self.model.policy, "institution_strengthening", event.amount)
         text = (
-            f"institutions are strengthened: {event.amount:g} more per quarter "
+            f"institutions are strengthened: {event.amount:g} money units more per quarter "
             "for their capacity and quality"
         )
         return text, "Institutions strengthened"

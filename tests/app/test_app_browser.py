@@ -129,11 +129,11 @@ def test_workshop_interventions_add_markers_and_log_lines(app_url, offline_page,
         _choose(page, "Intervention", "Experimentation fund")
         page.get_by_role("button", name="Intervene now").click()
         expect(markers).to_have_count(2)
-        expect(log).to_contain_text("Year 1, Q2: An experimentation fund opens: 50 more")
+        expect(log).to_contain_text("Q2: An experimentation fund opens: 50 money units more")
         _choose(page, "Intervention", "Strengthen institutions")
         page.get_by_role("button", name="Intervene now").click()
         expect(markers).to_have_count(3)
-        expect(log).to_contain_text("Year 1, Q2: Institutions are strengthened: 50 more")
+        expect(log).to_contain_text("Q2: Institutions are strengthened: 50 money units more")
         expect(page.locator(".mesoscape-workshop-jobs")).to_contain_text("Experimentation fund")
     finally:
         page.screenshot(path=str(shots / "workshop.png"), full_page=True)
@@ -279,3 +279,32 @@ def test_compare_runs_three_replications_of_two_scenarios(app_url, offline_page,
     finally:
         page.screenshot(path=str(shots / "compare.png"), full_page=True)
     offline_page.assert_offline()
+
+
+@pytest.mark.parametrize("width,height", [(1366, 768), (1920, 1080)])
+def test_pages_fit_the_screen_and_explore_shows_its_log(app_url, browser, shots, width, height):
+    """Nothing is wider than the screen; Explore's log is on screen without scrolling."""
+    from playwright.sync_api import expect
+
+    context = browser.new_context(viewport={"width": width, "height": height})
+    try:
+        page = context.new_page()
+        _open(page, app_url)
+        page.get_by_role("button", name="Step").click()
+        expect(page.locator(CLOCK)).to_contain_text("quarter 1 of")
+        log = page.locator(".mesoscape-story").bounding_box()
+        assert log["y"] + 80 < height, f"the log starts at {log['y']:.0f} px, below the fold"
+        for path, ready in (
+            ("", CLOCK),
+            ("region", "svg.mesoscape-opportunity-chart"),
+            ("workshop", ".mesoscape-workshop-jobs"),
+            ("compare", "text=Run comparison"),
+        ):
+            page.goto(app_url + path, wait_until="domcontentloaded")
+            expect(page.locator(ready).first).to_be_visible()
+            expect(page.locator(".solara-loader")).to_be_hidden()  # its animation is wide
+            wide = page.evaluate("document.documentElement.scrollWidth")
+            page.screenshot(path=str(shots / f"page-{path or 'explore'}-{width}.png"))
+            assert wide <= width, f"/{path} is {wide} px wide at {width} px"
+    finally:
+        context.close()

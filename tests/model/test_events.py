@@ -266,5 +266,8 @@ def test_strengthening_institutions_raises_their_quality():
             model.run_for(12)
             quality.append(model.institutions.institutions[0].quality)
         assert quality[1] > quality[0] + 0.05, f"seed {seed}: quality {quality}"
-    text = "institutions are strengthened: 50 more per quarter for their capacity and quality"
+    text = (
+        "institutions are strengthened: 50 money units more per quarter "
+        "for their capacity and quality"
+    )
     assert (3, text) in model.log
