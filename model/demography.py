@@ -97,7 +97,11 @@ class Demography:
         """Found firms near their locations and give them entry market shares.
 
         Each firm's uid follows from its lineage; its cell (``placement_spread`` around
-        ``near``) and R&D intensity come from its own ``placement`` draws.
+        ``near``), R&D intensity and, for firms founded after set-up, the luck of its
+        start come from its own ``placement`` draws: a new firm learns its true
+        productivity only by producing (Jovanovic 1982) and starts with teething troubles:
+        at what it was founded with times ``exp(-entry_dispersion * |z|)``, and the
+        unlucky ones are selected out in their first years (the liability of newness).
 
         Args:
             new: what the firms start with.
@@ -109,7 +113,7 @@ class Demography:
             return []
         p, f = self.params.firms, self.firms
         uid = lineage_id(new.parent, quarter, new.slot)
-        z = self.streams.normal("placement", quarter, uid, 3)
+        z = self.streams.normal("placement", quarter, uid, 4)
         w, h = self.grid.dimensions
         x = np.clip(np.round(new.near[:, 0] + p.placement_spread * z[:, 0]), 0, w - 1)
         y = np.clip(np.round(new.near[:, 1] + p.placement_spread * z[:, 1]), 0, h - 1)
@@ -127,7 +131,7 @@ class Demography:
             x=x,
             y=y,
             employment=new.employment,
-            productivity=new.productivity,
+            productivity=new.productivity * self._entry_luck(new.origin, z[:, 3]),
             equity=new.equity,
             born=quarter,
             rd=rd,
@@ -140,6 +144,12 @@ class Demography:
         for agent, k in zip(agents, new.industry.tolist(), strict=True):
             self.ledger.record_entry(keys[k], quarter, agent, new.origin)
         return agents
+
+    def _entry_luck(self, origin: str, z: np.ndarray) -> np.ndarray:
+        """Multiplier on a new firm's productivity, at most one (1 for set-up firms)."""
+        if origin == "initial":
+            return np.ones(len(z))
+        return np.exp(-self.params.firms.entry_dispersion * np.abs(z))
 
     def _enter_market(self, rows: np.ndarray, new: Foundings) -> None:
         """Entry shares sized for each new firm's workers, then one renormalisation."""
