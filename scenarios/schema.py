@@ -177,10 +177,15 @@ class FirmParams(Strict):
         4.0, ge=0.0, le=20.0, description="exponent on relatedness in a spin-off's choice"
     )
     entry_dispersion: float = Field(
-        0.3,
+        0.55,
         ge=0.0,
         le=3.0,
         description="sd of a new firm's log-productivity shortfall (half-normal) at founding",
+    )
+    entry_relatedness: Fraction = Field(
+        1.0,
+        description="share of the start-up shortfall removed per unit of the district's "
+        "relatedness density in the industry",
     )
     spinoff_productivity: float = Field(
         0.95, gt=0.0, le=2.0, description="spin-off's relative productivity, share of parent's"

@@ -102,14 +102,14 @@ def test_absent_mature_industries_are_seen_only_near_what_the_region_does_or_tea
     assert blind.institutions.visible_industries(0, present)[sp.birth <= 0].all()
 
 
-def found_startups(model: RegionModel, n: int) -> np.ndarray:
+def found_startups(model: RegionModel, n: int, key: str = "machinery", district: int = 0):
     """Productivity of ``n`` start-ups founded now, relative to what they were founded with."""
-    k = model.space.index("machinery")
+    k = model.space.index(key)
     c = len(model.space.capabilities)
     new = Foundings(
         origin="startup",
         industry=np.full(n, k),
-        near=np.tile(model.district_xy[0], (n, 1)),
+        near=np.tile(model.district_xy[district], (n, 1)),
         employment=np.ones(n),
         productivity=np.full(n, 2.0),
         proficiency=np.full((n, c), 0.5),
@@ -122,14 +122,32 @@ def found_startups(model: RegionModel, n: int) -> np.ndarray:
 
 
 def test_new_firms_start_with_a_random_productivity_shortfall():
+    flat = {"firms": {"entry_relatedness": 0.0}}  # the same shortfall everywhere
     sd = heartland().params.firms.entry_dispersion
-    luck = found_startups(heartland(), 400)
+    luck = found_startups(heartland(**flat), 400)
     assert (luck <= 1.0).all()
     expected = float(np.exp(-sd * np.abs(np.random.default_rng(0).standard_normal(200_000))).mean())
     assert luck.mean() == pytest.approx(expected, abs=0.02)
     assert luck.std() > 0.05
-    np.testing.assert_array_equal(luck, found_startups(heartland(), 400))  # keyed by uid
+    np.testing.assert_array_equal(luck, found_startups(heartland(**flat), 400))  # keyed by uid
     assert (found_startups(heartland(firms={"entry_dispersion": 0.0}), 50) == 1.0).all()
+
+
+def test_the_shortfall_is_smaller_where_the_district_knows_the_industry():
+    model = heartland()
+    density = model.demography.local_density()
+    k = model.space.index("machinery")
+    dense, sparse = int(density[:, k].argmax()), int(density[:, k].argmin())
+    assert density[dense, k] > density[sparse, k] + 0.2
+    # the same draws (same uids) founded in either district; placement may move a few
+    # firms across a district border, so compare means
+    near = found_startups(heartland(), 400, district=dense)
+    far = found_startups(heartland(), 400, district=sparse)
+    assert np.log(near).mean() > np.log(far).mean() + 0.05
+    flat = {"firms": {"entry_relatedness": 0.0}}
+    near0 = found_startups(heartland(**flat), 400, district=dense)
+    far0 = found_startups(heartland(**flat), 400, district=sparse)
+    assert abs(np.log(near0).mean() - np.log(far0).mean()) < 0.02
 
 
 def two_year_survival(scenario, seed: int, steps: int = 48) -> tuple[int, int]:
