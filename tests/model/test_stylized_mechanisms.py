@@ -3,8 +3,9 @@
 Each test fails when its mechanism is switched off: the pioneer risk that followers of a
 discovery still bear until the industry is established, spin-offs that mostly stay in
 their parent's industry, the visibility of absent mature industries through relatedness
-or institutions, the productivity shortfall of new firms (the liability of newness), and
-the experimentation fund raising discoveries over no policy.
+or institutions, the productivity shortfall of new firms (the liability of newness) and
+its relief by relatedness, the world competitor of a young industry that learns, and the
+experimentation fund raising discoveries over no policy.
 """
 
 from __future__ import annotations
@@ -190,3 +191,20 @@ def test_the_experimentation_fund_raises_discoveries_over_no_policy():
     )
     half_width = 1.96 * diff.std(ddof=1) / np.sqrt(len(diff))
     assert diff.mean() - half_width > 0, (diff, half_width)
+
+
+def test_the_world_competitor_of_a_young_industry_starts_weak_and_learns():
+    model = heartland()
+    market, sp, p = model.market, model.space, model.params.market
+    k, mature = sp.index("batteries"), sp.index("machinery")
+    birth = int(sp.birth[k])
+    fit = [market.fitness(model.firms, t)[1] for t in (birth, birth + 20, birth + 200)]
+    world = [market.world_index(t) for t in (birth, birth + 20, birth + 200)]
+    rel = [f[k] / (market.outside_fitness[k] * w) for f, w in zip(fit, world, strict=True)]
+    assert rel[0] == pytest.approx(p.emerging_parity)
+    assert rel[0] < rel[1] < rel[2] <= 1.0
+    assert rel[2] > 0.9
+    assert fit[0][mature] == pytest.approx(market.outside_fitness[mature] * world[0])
+    # switched off: the young industry's competitor is as strong as a mature one's
+    off = heartland(market={"emerging_parity": 1.0}).market
+    assert off.fitness(model.firms, birth)[1][k] == pytest.approx(off.outside_fitness[k] * world[0])
