@@ -97,7 +97,15 @@ class Demography:
         """Found firms near their locations and give them entry market shares.
 
         Each firm's uid follows from its lineage; its cell (``placement_spread`` around
-        ``near``) and R&D intensity come from its own ``placement`` draws.
+        ``near``), R&D intensity and, for firms founded after set-up, the luck of its
+        start come from its own ``placement`` draws: a new firm learns its true
+        productivity only by producing (Jovanovic 1982) and starts with teething troubles:
+        at what it was founded with times ``exp(-entry_dispersion * |z| * (1 -
+        entry_relatedness * density))``, ``density`` its district's relatedness density
+        in its industry (``local_density``): the unlucky are selected out in their first
+        years (the liability of newness), less so where the district's workers know the
+        industry (new plants in related industries survive longer: Neffke, Henning &
+        Boschma 2011).
 
         Args:
             new: what the firms start with.
@@ -109,11 +117,12 @@ class Demography:
             return []
         p, f = self.params.firms, self.firms
         uid = lineage_id(new.parent, quarter, new.slot)
-        z = self.streams.normal("placement", quarter, uid, 3)
+        z = self.streams.normal("placement", quarter, uid, 4)
         w, h = self.grid.dimensions
         x = np.clip(np.round(new.near[:, 0] + p.placement_spread * z[:, 0]), 0, w - 1)
         y = np.clip(np.round(new.near[:, 1] + p.placement_spread * z[:, 1]), 0, h - 1)
         x, y = x.astype(np.int64), y.astype(np.int64)
+        district = self.district_map[x, y]
         rd = np.minimum(p.rd_intensity * np.exp(p.rd_dispersion * z[:, 2]), p.rd_cap)
         agents = [Firm(self.model, self.grid[(int(a), int(b))]) for a, b in zip(x, y, strict=True)]
         rows = f.add(
@@ -123,11 +132,12 @@ class Demography:
             parent=new.parent,
             origin=ORIGINS.index(new.origin),
             industry=new.industry,
-            district=self.district_map[x, y],
+            district=district,
             x=x,
             y=y,
             employment=new.employment,
-            productivity=new.productivity,
+            productivity=new.productivity
+            * self._entry_luck(new.origin, z[:, 3], district, new.industry),
             equity=new.equity,
             born=quarter,
             rd=rd,
@@ -140,6 +150,30 @@ class Demography:
         for agent, k in zip(agents, new.industry.tolist(), strict=True):
             self.ledger.record_entry(keys[k], quarter, agent, new.origin)
         return agents
+
+    def _entry_luck(
+        self, origin: str, z: np.ndarray, district: np.ndarray, industry: np.ndarray
+    ) -> np.ndarray:
+        """Multiplier on a new firm's productivity, at most one (1 for set-up firms)."""
+        if origin == "initial":
+            return np.ones(len(z))
+        p = self.params.firms
+        relief = p.entry_relatedness * self.local_density()[district, industry]
+        return np.exp(-p.entry_dispersion * np.abs(z) * (1.0 - relief))
+
+    def local_density(self) -> np.ndarray:
+        """D x K, relatedness density of each district's workers in each industry (0..1).
+
+        The relatedness-weighted share of the district's employed and unemployed workers
+        (by industry of their last job; new labour-force entrants count as unrelated) whose
+        experience relates to the industry.
+        """
+        k, pool = self.space.size, self.labour
+        n_d = pool.unemployed.shape[0]
+        workers = self.firms.by_district_industry(self.firms.employment, n_d, k)
+        workers = workers + pool.unemployed[:, :k]
+        total = workers.sum(axis=1) + pool.unemployed[:, k:].sum(axis=1)
+        return (workers @ self.space.relatedness) / np.maximum(total, 1e-12)[:, None]
 
     def _enter_market(self, rows: np.ndarray, new: Foundings) -> None:
         """Entry shares sized for each new firm's workers, then one renormalisation."""

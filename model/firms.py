@@ -259,10 +259,13 @@ class Firms(FirmTable):
     ) -> Foundings:
         """Regional branching: each parent founds a firm in a related industry (or its own).
 
-        The new industry is drawn with weight relatedness² x ``prospects`` (what
-        entrepreneurs can see, with demand growth and pioneer risk); the parent's own
-        industry always has weight at least 1. The spin-off takes ``entry_share`` of the
-        parent's workers (at least one, at most ``spinoff_max_share`` of them), equity for
+        The new industry is drawn with weight ``spinoff_diversification`` x
+        relatedness^``spinoff_relatedness`` x ``prospects`` (what entrepreneurs can see,
+        with demand growth and pioneer risk); the parent's own industry has weight
+        ``max(prospects, 1)``. Most spin-offs stay in their parent's industry (Klepper
+        2007), and those that branch out go mostly to closely related industries. The
+        spin-off takes ``entry_share`` of the parent's workers (at least one, at most
+        ``spinoff_max_share`` of them), equity for
         ``initial_equity`` quarters of their wages, the parent's know-how, and
         ``spinoff_productivity`` of its relative productivity. The parents lose the workers
         and the equity.
@@ -276,9 +279,13 @@ class Firms(FirmTable):
             entry_share: ``market.entry_share``, the share of the parent's workers taken.
         """
         p, k = self.params, self.industry[parents]
-        weights = space.relatedness[k] ** 2 * prospects[None, :]
+        weights = (
+            p.spinoff_diversification
+            * space.relatedness[k] ** p.spinoff_relatedness
+            * prospects[None, :]
+        )
         rows = np.arange(len(parents))
-        weights[rows, k] = np.maximum(weights[rows, k], 1.0)
+        weights[rows, k] = np.maximum(prospects[k], 1.0)
         cumulative = np.cumsum(weights, axis=1)
         pick = (cumulative < (u * cumulative[:, -1])[:, None]).sum(axis=1)
         target = np.minimum(pick, space.size - 1)

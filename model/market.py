@@ -102,7 +102,9 @@ class Market:
         frontier, times its capability fit to the power ``fit_weight``, times one plus its
         subsidy rate, times the regional wage relative to its initial level and to world
         productivity growth to the power ``-wage_weight`` (unit labour costs). The outside
-        competitor improves with the frontier (except local services, which are not traded).
+        competitor improves with the frontier (except local services, which are not traded)
+        and, in an industry born during the run, with the world's experience of it
+        (``maturity``).
         """
         sp = self.space
         fit = firms.fit(sp.requires)
@@ -114,9 +116,22 @@ class Market:
             * wage_ratio ** (-self.params.wage_weight)
         )
         frontier = self.world_index(t)
-        outside = self.outside_fitness * frontier
+        outside = self.outside_fitness * frontier * self.maturity(t)
         outside[sp.local_services] = self.outside_fitness[sp.local_services]
         return own, outside
+
+    def maturity(self, t: float) -> np.ndarray:
+        """K, the world's competitiveness in each industry relative to a mature industry.
+
+        The world's firms in an industry born during the run are pioneers too: at birth
+        they compete at ``emerging_parity`` of a mature industry's level and close
+        ``world_learning`` of the gap each quarter after (a world learning curve), so a
+        region that enters young can grow with the industry if its firms learn as fast.
+        Industries existing from the start are mature (1).
+        """
+        age = np.maximum(t - self.space.birth, 0.0)
+        gap = (1.0 - self.params.emerging_parity) * (1.0 - self.params.world_learning) ** age
+        return np.where(self.space.birth > 0, 1.0 - gap, 1.0)
 
     def compete(
         self, firms: FirmTable, t: int, shocks: np.ndarray, wage_ratio: float = 1.0

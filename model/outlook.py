@@ -7,10 +7,13 @@ its firm would be founded), expected demand growth, the region's profit margin p
 industry, the perceived pioneer risk, the experiment cost, complexity, and each
 district's labour-pool fit.
 
-Perceived pioneer risk of industry ``k``: 0 where a firm of the region is in ``k``;
-otherwise ``pioneer_risk``, times ``1 - discovery_spillover`` if the region has ever had
-a firm in ``k`` (a discovery, or an industry present at the start that died out), times
-``1 - entry_risk_cut_k`` (business associations, ``model.services``).
+Perceived pioneer risk of industry ``k``: 0 where the industry is established in the
+region (at least ``established_firms`` of its firms); otherwise ``pioneer_risk``, times
+``1 - discovery_spillover`` if the region has ever had a firm in ``k`` (a discovery, or an
+industry present at the start), times ``1 - entry_risk_cut_k`` (business associations,
+``model.services``). So the first followers of a discovery still bear the part of the risk
+the discovery did not reveal, and without the information spillover they bear all of it
+until the industry is established.
 """
 
 from __future__ import annotations
@@ -50,6 +53,7 @@ class Sight:
     """What the institutions, the ledger and the market show this quarter."""
 
     present: np.ndarray  # K bool, industries with a firm in the region
+    firms: np.ndarray  # K, number of the region's firms in each industry
     visible: np.ndarray  # K bool, industries visible to entrepreneurs
     known: np.ndarray  # K bool, industries the region has ever had a firm in
     risk_cut: np.ndarray  # K, business associations' entry-risk cut
@@ -105,7 +109,7 @@ def outlook(
         candidates=sight.visible & exists_later,
         growth=np.clip(sp.demand_growth(quarter, p.growth_horizon), -1.0, 1.0),
         margin=margins(firms, sp.size),
-        risk=np.where(sight.present, 0.0, risk * (1.0 - cut)),
+        risk=np.where(sight.firms >= p.established_firms, 0.0, risk * (1.0 - cut)),
         risk_cut=cut,
         complexity=complexity,
         cost=p.experiment_cost * (1.0 + p.complexity_cost * complexity),

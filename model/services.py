@@ -297,8 +297,24 @@ class InstitutionSystem:
         return (1.0 - w) * self.params.entrant_base_fit + w * fit
 
     def visible_industries(self, quarter: int, present: np.ndarray) -> np.ndarray:
-        """K bool, industries entrepreneurs can see now (``model.foresight``)."""
-        return self.foresight.visible(quarter, present, self.of_type(University))
+        """K bool, industries entrepreneurs can see now.
+
+        Emerging industries follow ``model.foresight``. An industry existing from the start
+        (``birth <= 0``) is visible where the region has a firm in it, or where it is
+        familiar: its relatedness to an industry present in the region, or the share of its
+        capabilities an institution of the region covers, is at least
+        ``visibility_relatedness``. Industries far from everything the region does and
+        teaches stay out of sight (DESIGN §2.4: visibility comes from presence,
+        institutions or foresight).
+        """
+        sp = self.space
+        seen = self.foresight.visible(quarter, present, self.of_type(University))
+        others = present[None, :] & ~np.eye(sp.size, dtype=bool)
+        near = np.where(others, sp.relatedness, 0.0).max(axis=1, initial=0.0)
+        for inst in self.institutions:
+            near = np.maximum(near, inst.coverage(sp.requires))
+        familiar = present | (near >= self.params.visibility_relatedness)
+        return np.where(sp.birth <= 0, familiar, seen)
 
     def entry_risk_cut(self) -> np.ndarray:
         """K, share of entry risk removed by business associations (0..1).

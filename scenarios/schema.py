@@ -95,6 +95,14 @@ class MarketParams(Strict):
     entry_demand_floor: Fraction = Field(
         0.05, description="share of base demand a just-born industry's entrants are sized on"
     )
+    emerging_parity: Fraction = Field(
+        0.3,
+        description="world competitor of an industry born in the run, at birth, share of mature",
+    )
+    world_learning: Fraction = Field(
+        0.015,
+        description="share of the world's gap to maturity in a young industry closed / quarter",
+    )
     max_entry_share: Fraction = Field(
         0.5, description="largest market share a new firm enters with"
     )
@@ -160,6 +168,26 @@ class FirmParams(Strict):
     )
     spinoff_max_share: Fraction = Field(
         0.5, description="largest share of the parent's workers a spin-off takes"
+    )
+    spinoff_diversification: float = Field(
+        0.3,
+        ge=0.0,
+        le=100.0,
+        description="weight of other industries against the parent's own in a spin-off's choice",
+    )
+    spinoff_relatedness: float = Field(
+        4.0, ge=0.0, le=20.0, description="exponent on relatedness in a spin-off's choice"
+    )
+    entry_dispersion: float = Field(
+        0.55,
+        ge=0.0,
+        le=3.0,
+        description="sd of a new firm's log-productivity shortfall (half-normal) at founding",
+    )
+    entry_relatedness: Fraction = Field(
+        1.0,
+        description="share of the start-up shortfall removed per unit of the district's "
+        "relatedness density in the industry",
     )
     spinoff_productivity: float = Field(
         0.95, gt=0.0, le=2.0, description="spin-off's relative productivity, share of parent's"
@@ -248,9 +276,12 @@ class EntrepreneurParams(Strict):
         1.5, ge=0.0, le=1e4, description="cost / quarter at complexity 0"
     )
     complexity_cost: float = Field(1.0, ge=0.0, le=20.0, description="extra cost per complexity")
-    pioneer_risk: Fraction = Field(0.5, description="extra failure risk, new to the region")
+    pioneer_risk: Fraction = Field(0.9, description="extra failure risk, new to the region")
     discovery_spillover: Fraction = Field(0.7, description="pioneer risk removed by a discovery")
-    success_base: float = Field(0.0, ge=-10.0, le=10.0, description="logit intercept")
+    established_firms: int = Field(
+        5, ge=1, le=1000, description="firms in the region from which an industry bears no risk"
+    )
+    success_base: float = Field(-1.0, ge=-10.0, le=10.0, description="logit intercept")
     new_firm_size: float = Field(
         5.0, gt=0.0, le=1e4, description="workers a new firm's market share is sized for"
     )
@@ -258,7 +289,7 @@ class EntrepreneurParams(Strict):
         1.0, ge=0.0, le=20.0, description="search: value per unit of capability fit"
     )
     weight_growth: float = Field(
-        1.5, ge=0.0, le=20.0, description="search: value per unit of expected demand growth"
+        0.75, ge=0.0, le=20.0, description="search: value per unit of expected demand growth"
     )
     weight_profit: float = Field(
         0.5, ge=0.0, le=20.0, description="search: value per unit of the region's profit margin"
@@ -291,7 +322,7 @@ class EntrepreneurParams(Strict):
         2.0, ge=-20.0, le=20.0, description="success logit: per unit of own capability fit"
     )
     success_pool: float = Field(
-        1.0, ge=-20.0, le=20.0, description="success logit: per unit of district pool fit"
+        4.0, ge=-20.0, le=20.0, description="success logit: per unit of district pool fit"
     )
     success_support: float = Field(
         1.0, ge=-20.0, le=20.0, description="success logit: per unit of grant and support"
@@ -323,6 +354,11 @@ class InstitutionParams(Strict):
     entrant_teaching: Fraction = Field(0.5, description="weight of taught skills in entrants")
     foresight_lead: int = Field(8, ge=0, le=80, description="quarters emerging seen early")
     visibility_lag: int = Field(8, ge=0, le=80, description="quarters emerging industries unseen")
+    visibility_relatedness: Fraction = Field(
+        0.6,
+        description="an absent mature industry is visible from this relatedness to a present "
+        "one (or institutions' coverage of its capabilities)",
+    )
     strengthening_rate: Fraction = Field(
         0.1,
         description="share of the gap to 1 in quality and responsiveness closed per quarter of "

@@ -24,7 +24,7 @@ def model_with(seed: int = 0, entrepreneurs=NO_STARTUPS, **firm_params) -> Regio
 
 
 def test_a_spinoff_takes_workers_equity_and_know_how_from_its_parent():
-    model = model_with(0)
+    model = model_with(0, entry_dispersion=0.0)  # no start-up shortfall (tested elsewhere)
     model.run_for(2)
     f, sp = model.firms, model.space
     row = int(np.argmax(f.employment))
@@ -81,7 +81,7 @@ def test_spinoffs_go_to_related_industries_more_than_to_unrelated_ones(monkeypat
     sp = model_with(0).space
     pairs = np.array(found)
     moved = pairs[pairs[:, 0] != pairs[:, 1]]
-    assert len(moved) > 100
+    assert len(moved) > 20  # most spin-offs stay in their parent's industry
     rel = sp.relatedness[moved[:, 0], moved[:, 1]]
     assert np.all(rel > 0)  # never into an industry sharing no capability
     # against a parent choosing uniformly among the other industries that exist

@@ -9,7 +9,7 @@ import pytest
 
 from model import RegionModel
 from model.discovery import COLUMNS, DiscoveryLedger
-from scenarios.schema import EmergingIndustry, EntrepreneurParams, FirmParams
+from scenarios.schema import EmergingIndustry, EntrepreneurParams, FirmParams, InstitutionParams
 from tests.helpers import GrantPolicy, small_scenario
 
 BATTERIES_BORN = EmergingIndustry(type="emerging_industry", step=5, industry="batteries")
@@ -23,9 +23,10 @@ class FakeFirm:
 
 def busy(spinoffs: float = 0.0):
     return small_scenario(
-        entrepreneurs=EntrepreneurParams(base_rate=0.001),
+        entrepreneurs=EntrepreneurParams(base_rate=0.001, pioneer_risk=0.5),
         firms=FirmParams(spinoff_probability=spinoffs),
         events=[BATTERIES_BORN],
+        institutions=InstitutionParams(visibility_relatedness=0.0),  # every industry in sight
     )
 
 
@@ -68,7 +69,7 @@ def test_initial_industries_are_known_and_not_discoveries():
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_ledger_follows_the_model(seed):
     model = RegionModel(busy(spinoffs=0.01), seed=seed)
-    model.run_for(50)
+    model.run_for(80)
     frame = model.ledger.to_frame()
     assert len(frame) == model.ledger.discoveries > 0
     assert set(frame.industry).isdisjoint({i.key for i in model.params.region.industries})

@@ -99,14 +99,14 @@ def test_district_table_has_one_row_per_district_per_step_with_finite_complexity
 
 def test_district_table_distinguishes_districts_in_the_heartland():
     model = RegionModel(load_scenario("baseline"), seed=0)
-    model.run_for(12)
+    model.run_for(40)  # (discoveries that connect the towns are rarer than they were)
     table = model.datacollector.get_table_dataframe("districts")
-    assert len(table) == 4 * 13
+    assert len(table) == 4 * 41
     assert np.all(np.isfinite(table["complexity"]))
     # the towns differ in what they make (at quarter 0 their specialisations share no
     # industry, so the eigenvector index is undefined and reported as 0: metrics.eci)
     spread = table.groupby("step")["complexity"].std()
-    assert (spread > 0.5).sum() >= 6
+    assert (spread > 0.5).sum() >= 12
 
 
 # --------------------------------------------------------------------------- step 0
