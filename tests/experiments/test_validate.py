@@ -11,6 +11,7 @@ import html
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from experiments import validation_report
@@ -20,6 +21,7 @@ from experiments.policy_story import (
     GENERIC,
     STORIES,
     PolicyCheck,
+    _judge,
     policy_story_checks,
 )
 from experiments.validate import (
@@ -96,9 +98,18 @@ def test_reduced_policy_story_checks_are_judged_from_paired_runs():
         if c.status == "FAIL":
             assert EXPLANATIONS.get(c.name, GENERIC) in c.detail
     assert "path dependence" in checks[-1].name and "over 2 seeds" in checks[-1].detail
-    # the stronger institutions close part of the service gap even in six years
-    gap = checks[[s.name for s in STORIES].index("strong_institutions lowers the service gap")]
-    assert gap.status == "PASS", gap.detail
+
+
+@pytest.mark.parametrize("sign", [+1, -1])
+def test_a_check_passes_only_when_the_paired_interval_is_on_the_expected_side(sign):
+    story = dataclasses.replace(STORIES[0], sign=sign)
+    base = np.arange(10.0)
+    up = base + 5.0 + np.linspace(-1.0, 1.0, 10)  # clearly higher in every seed
+    noise = base + np.array([1.0, -1.0] * 5)  # no difference on average
+    assert _judge(story, up - base, base, up).status == ("PASS" if sign > 0 else "FAIL")
+    assert _judge(story, base - up, up, base).status == ("FAIL" if sign > 0 else "PASS")
+    unclear = _judge(story, noise - base, base, noise)
+    assert unclear.status == "FAIL" and EXPLANATIONS.get(story.name, GENERIC) in unclear.detail
 
 
 @pytest.mark.slow
