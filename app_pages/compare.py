@@ -84,6 +84,19 @@ def _fmt(value: float) -> str:
     return f"{value:,.3g}" if abs(value) < 1000 else f"{value:,.0f}"
 
 
+def _share(unit: str) -> bool:
+    """Shares (unemployment rate, share of jobs) read as per cent, differences in points."""
+    return str(unit).startswith("share")
+
+
+def _level(value: float, unit: str) -> str:
+    return f"{100 * value:.2f}%" if _share(unit) else _fmt(value)
+
+
+def _diff(value: float, unit: str) -> str:
+    return f"{100 * value:+.2f} pp" if _share(unit) else _fmt(value)
+
+
 def outcome_table(comparison) -> str:
     """The differences table as escaped HTML rows."""
     d = comparison.differences
@@ -101,9 +114,10 @@ def outcome_table(comparison) -> str:
                 for c in (
                     r.alternative,
                     f"{r.label}{unit}",
-                    _fmt(r.baseline_mean),
-                    _fmt(r.alternative_mean),
-                    f"{_fmt(r.mean_difference)} ({_fmt(r.ci_low)} to {_fmt(r.ci_high)})",
+                    _level(r.baseline_mean, r.unit),
+                    _level(r.alternative_mean, r.unit),
+                    f"{_diff(r.mean_difference, r.unit)} "
+                    f"({_diff(r.ci_low, r.unit)} to {_diff(r.ci_high, r.unit)})",
                     r.statement,
                 )
             )

@@ -123,3 +123,25 @@ def test_cmd_app_binds_localhost_and_warns_otherwise(monkeypatch, capsys):
     env = server.app_environment("30s")
     assert env["SOLARA_KERNEL_CULL_TIMEOUT"] == "30s"
     assert env["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] == "False"
+
+
+def test_compare_table_shows_shares_in_per_cent_and_their_differences_in_points():
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    from app_pages.compare import outcome_table
+
+    rows = pd.DataFrame(
+        [
+            ("alt", "unemployment_end", "Unemployment rate at the end", "share of labour force",
+             0.06, 0.0598, -0.000262, -0.000644, 0.00012, "better in 3 of 3 futures"),
+            ("alt", "jobs_end", "Jobs at the end", "workers",
+             55524.0, 55544.0, 19.6, -6.45, 45.7, "better in 3 of 3 futures"),
+        ],
+        columns=["alternative", "outcome", "label", "unit", "baseline_mean", "alternative_mean",
+                 "mean_difference", "ci_low", "ci_high", "statement"],
+    )  # fmt: skip
+    table = outcome_table(SimpleNamespace(differences=rows))
+    assert "<td>6.00%</td><td>5.98%</td><td>-0.03 pp (-0.06 pp to +0.01 pp)</td>" in table
+    assert "<td>55,524</td><td>55,544</td><td>19.6 (-6.45 to 45.7)</td>" in table
