@@ -297,6 +297,7 @@ def scatter_chart(
     out = _open(width, height, css_class, title)
     out += _axes(f, xlabel, ylabel, yt, xt)
     placed: list[tuple[float, float]] = []  # labels written so far, to keep them apart
+    labels: list[str] = []  # drawn after every dot, so that no dot hides a label
     for p in sorted(points, key=lambda p: p.highlight):
         ring = ' stroke="#111" stroke-width="2"' if p.highlight else ' stroke="white"'
         out.append(
@@ -310,11 +311,17 @@ def scatter_chart(
             while any(abs(y - y0) < 14 and abs(x - x0) < 160 for x0, y0 in placed):
                 y += 14  # below a label already there
             placed.append((x, y))
-            out.append(
+            if y != f.py(p.y) + 4:  # moved down: a leader line says whose label it is
+                labels.append(
+                    f'<line x1="{x:.1f}" y1="{y - 4:.1f}" x2="{f.px(p.x):.1f}" '
+                    f'y2="{f.py(p.y):.1f}" stroke="#555" stroke-width="1"/>'
+                )
+            labels.append(
                 f'<text x="{x:.1f}" y="{y:.1f}" font-size="12" '
                 f'text-anchor="{"end" if left else "start"}" '
                 f'stroke="white" stroke-width="3" paint-order="stroke">{escape(p.label)}</text>'
             )
+    out += labels
     for n, s in enumerate(legend):
         y = 40 + 18 * n
         out.append(
