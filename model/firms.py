@@ -146,16 +146,20 @@ class Firms(FirmTable):
 
     # ------------------------------------------------------------------ 4. learn
 
-    def innovate(self, u: np.ndarray) -> int:
+    def innovate(self, u: np.ndarray, youth: np.ndarray) -> int:
         """Own R&D: fat-tailed productivity draws, more often in larger firms.
 
         The chance of an innovation per quarter is 1 - exp(-innovation_rate x
         sqrt(rd x employment)), so it rises with size; the size of an innovation (a gain in
         log productivity) is fat-tailed (Lomax with tail index ``innovation_tail``), its mean
-        ``innovation_size``; a single innovation gains at most ``innovation_cap``.
+        ``innovation_size``; a single innovation gains at most ``innovation_cap``. In a young
+        industry the gain scales with the firm's output (``output_scale``, elasticity
+        ``innovation_scale`` x the industry's youth): process R&D pays in proportion to the
+        units it cheapens, so the early large firms pull ahead (Klepper 1996).
 
         Args:
             u: per firm, two uniforms of its ``innovation`` draws (chance, size).
+            youth: K, each industry's youth (``Market.youth``; 0 for mature industries).
 
         Returns:
             The number of innovations.
@@ -170,8 +174,35 @@ class Firms(FirmTable):
         alpha = p.innovation_tail
         lomax = (1.0 - u[:, 1]) ** (-1.0 / alpha) - 1.0
         gain = np.where(u[:, 0] < chance, p.innovation_size * (alpha - 1.0) * lomax, 0.0)
+        gain = gain * self.output_scale(p.innovation_scale * youth[self.industry])
         self.productivity = self.productivity * np.exp(np.minimum(gain, p.innovation_cap))
         return int((gain > 0).sum())
+
+    def output_scale(self, elasticity: np.ndarray) -> np.ndarray:
+        """Per firm, how much its innovations gain from its output (Klepper 1996).
+
+        A process innovation lowers the cost of every unit a firm makes, so its return, and
+        the R&D a firm puts behind it, grows with its output: the factor is the firm's value
+        added relative to the mean firm of its industry in the region, to the power
+        ``elasticity`` (per firm), normalised so that its output-weighted mean over the
+        industry is 1: the industry's innovation is shifted toward its large firms, not
+        increased. A firm alone in its industry, or in one with no output yet, has factor 1.
+
+        Args:
+            elasticity: per firm, the elasticity of its gain to its relative output.
+        """
+        if not np.any(elasticity > 0):
+            return np.ones(len(self))
+        n_k = int(self.industry.max()) + 1
+        out = np.maximum(self.value_added, 0.0)
+        total = self.by_industry(out, n_k)
+        count = np.bincount(self.industry, minlength=n_k)
+        mean = (total / np.maximum(count, 1))[self.industry]
+        rel = np.where(mean > 0, out / np.maximum(mean, 1e-300), 1.0)
+        raw = rel**elasticity
+        weighted = self.by_industry(out * raw, n_k) / np.maximum(total, 1e-300)
+        norm = np.where(total > 0, weighted, 1.0)[self.industry]
+        return raw / np.maximum(norm, 1e-300)
 
     def imitate(
         self,

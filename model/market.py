@@ -133,6 +133,17 @@ class Market:
         gap = (1.0 - self.params.emerging_parity) * (1.0 - self.params.world_learning) ** age
         return np.where(self.space.birth > 0, 1.0 - gap, 1.0)
 
+    def youth(self, t: float) -> np.ndarray:
+        """K, how young each industry still is: 1 at its birth, falling as the world learns.
+
+        The share of the world's gap to maturity left, ``(1 - world_learning)^age`` for an
+        industry born during the run (1 before its birth), 0 for industries existing from
+        the start (mature). Young industries are where returns to process R&D scale with a
+        firm's output and drive the shakeout (Klepper 1996; ``Firms.innovate``).
+        """
+        age = np.maximum(t - self.space.birth, 0.0)
+        return np.where(self.space.birth > 0, (1.0 - self.params.world_learning) ** age, 0.0)
+
     def compete(
         self, firms: FirmTable, t: int, shocks: np.ndarray, wage_ratio: float = 1.0
     ) -> None:
@@ -145,7 +156,12 @@ class Market:
         competitiveness being its share-weighted mean; within the region, firms' shares move
         by ``selection`` x (own / regional mean - 1). The two speeds differ because buyers
         switch between regions (export price elasticity) faster than a region's market
-        reallocates among its firms.
+        reallocates among its firms. In a young industry the within-region speed is
+        ``selection x (1 + selection_youth x youth)`` (``youth``): buyers of a new product
+        move fast between its many competing producers as they learn which designs and
+        makers are best, so share flows to the fittest, the laggards shrink and exit and
+        the industry shakes out (Klepper & Simons 1997); as the industry matures the speed
+        falls back to that of a mature market.
 
         Args:
             firms: the firm table.
@@ -167,9 +183,11 @@ class Market:
         region_growth = np.maximum(1.0 + phi_w * (region_fit / np.maximum(mean, 1e-12) - 1), floor)
         outside_growth = np.maximum(1.0 + phi_w * (outside / np.maximum(mean, 1e-12) - 1), floor)
         # firms within the region, keeping the region's total as set above
+        speed = self.params.selection * (
+            1.0 + self.params.selection_youth * self.youth(t)[firms.industry]
+        )
         within = np.maximum(
-            1.0 + self.params.selection * (own / np.maximum(region_fit[firms.industry], 1e-12) - 1),
-            floor,
+            1.0 + speed * (own / np.maximum(region_fit[firms.industry], 1e-12) - 1), floor
         )
         moved = firms.share * within
         moved_total = firms.by_industry(moved, k)

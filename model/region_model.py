@@ -105,7 +105,8 @@ class RegionModel(Model):
         f.compete(self.market, q, self.draws("firms", 3)[:, 1:], self.wage_ratio())
         made = f.produce(self.market, self.wages(), self.fixed_cost, self.policy.pay_subsidies)
         hired = f.adjust_employment(self.labour, space, self.institutions.entrant_fit())
-        flows.produced(made, hired, innovations=f.innovate(self.draws("innovation", 2)))
+        innovations = f.innovate(self.draws("innovation", 2), self.market.youth(q))
+        flows.produced(made, hired, innovations=innovations)
         f.imitate(space, self.culture.trust, self.association_spillover, self.grid.dimensions)
         f.learn(space.requires)  # learning by doing, depreciation
         self.serve_firms(q)  # requests for weakest capabilities, services, focus

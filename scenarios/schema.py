@@ -65,6 +65,15 @@ class MarketParams(Strict):
     selection: float = Field(
         0.03, ge=0.0, le=5.0, description="replicator speed among the region's firms / quarter"
     )
+    selection_youth: float = Field(
+        15.0,
+        ge=0.0,
+        le=50.0,
+        description=(
+            "extra replicator speed among the region's firms of an industry at its birth, "
+            "multiple of selection (falls as the world learns the industry; 0: none)"
+        ),
+    )
     export_selection: float = Field(
         0.1, ge=0.0, le=5.0, description="replicator speed, region against the world / quarter"
     )
@@ -152,6 +161,15 @@ class FirmParams(Strict):
     )
     innovation_cap: float = Field(
         1.0, gt=0.0, le=10.0, description="largest log-productivity gain of one innovation"
+    )
+    innovation_scale: float = Field(
+        1.0,
+        ge=0.0,
+        le=2.0,
+        description=(
+            "elasticity of an innovation's gain to the firm's output relative to the mean "
+            "firm of its industry in the region (R&D spread over sales; 0: no scale returns)"
+        ),
     )
     rd_dispersion: float = Field(
         0.5, ge=0.0, le=3.0, description="lognormal sd of firms' R&D intensity around the mean"

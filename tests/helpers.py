@@ -368,7 +368,7 @@ def adjust_employment(model: RegionModel) -> Hiring:
 def innovate(model: RegionModel) -> int:
     """``Firms.innovate`` with the ``innovation`` draws of the model's current quarter."""
     f = model.firms
-    return f.innovate(model.draws("innovation", 2))
+    return f.innovate(model.draws("innovation", 2), model.market.youth(model.quarter))
 
 
 def imitate(model: RegionModel) -> None:

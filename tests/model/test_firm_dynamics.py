@@ -182,10 +182,10 @@ def record_innovations(monkeypatch) -> list[tuple[np.ndarray, np.ndarray]]:
     calls: list[tuple[np.ndarray, np.ndarray]] = []
     original = Firms.innovate
 
-    def recording(firms: Firms, u: np.ndarray) -> int:
+    def recording(firms: Firms, u: np.ndarray, youth: np.ndarray) -> int:
         before = firms.productivity.copy()
         employment = firms.employment.copy()
-        n = original(firms, u)
+        n = original(firms, u, youth)
         calls.append((employment, np.log(firms.productivity / before)))
         return n
 
