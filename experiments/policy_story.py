@@ -18,7 +18,11 @@ The scenarios (built-in, plus variants made with ``with_params``):
   = 0`` (no information externality of a discovery);
 * ``decline_bottom_up_top_down``: the bottom-up instrument mix with top-down targets (the
   priority industries of ``decline_top_down``);
-* ``foresight_off``: the foresight scenario with its foresight share left unspent;
+* ``foresight_off``: the foresight scenario with its foresight share left unspent (the
+  model was wrong, not the expectation: seeing an emerging industry early did not bring
+  entry, since pioneers bore its full risk until it was established and heartland's
+  university already gave early sight; funded foresight now also informs would-be
+  pioneers, ``model.foresight.Foresight.risk_cut``);
 * ``decline_no_policy_low_trust``: no policy, with the low-trust culture of
   ``decline_bottom_up_low_trust`` (judged on jobs and on GRP: trust reaches the region
   without policy through supplier relations, ``model.value_chains.SupplierRelations``,
