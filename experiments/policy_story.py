@@ -18,9 +18,15 @@ The scenarios (built-in, plus variants made with ``with_params``):
   = 0`` (no information externality of a discovery);
 * ``decline_bottom_up_top_down``: the bottom-up instrument mix with top-down targets (the
   priority industries of ``decline_top_down``);
-* ``foresight_off``: the foresight scenario with its foresight share left unspent;
+* ``foresight_off``: the foresight scenario with its foresight share left unspent (the
+  model was wrong, not the expectation: seeing an emerging industry early did not bring
+  entry, since pioneers bore its full risk until it was established and heartland's
+  university already gave early sight; funded foresight now also informs would-be
+  pioneers, ``model.foresight.Foresight.risk_cut``);
 * ``decline_no_policy_low_trust``: no policy, with the low-trust culture of
-  ``decline_bottom_up_low_trust``.
+  ``decline_bottom_up_low_trust`` (judged on jobs and on GRP: trust reaches the region
+  without policy through supplier relations, ``model.value_chains.SupplierRelations``,
+  entrepreneurs' partners, ``RegionModel.startup_culture``, and knowledge spillovers).
 
 Measures per run beyond ``experiments.outcomes``: *followers* (firms that entered an
 industry new to the region after its pioneer: the sum over such industries of their
@@ -91,6 +97,8 @@ STORIES = (
           "bottom_up_with_national_support", "jobs_end", "jobs at the end", +1),
     Story("low trust weakens the region (no policy)", REFERENCE,
           "decline_no_policy_low_trust", "jobs_end", "jobs at the end", -1),
+    Story("low trust weakens the region's output (no policy)", REFERENCE,
+          "decline_no_policy_low_trust", "grp_end", "GRP in the last quarter", -1),
     Story("low trust weakens its bottom-up policy", "policy_effect_normal_trust",
           "policy_effect_low_trust", "jobs_end", "policy's effect on jobs at the end", -1),
 )  # fmt: skip
@@ -109,19 +117,6 @@ EXPLANATIONS = {
         "any firm of the industry exists and most discoveries are spin-offs in the first "
         "quarters, so the information spillover of a discovery has nothing left to do "
         "(followers equal within a few firms with discovery_spillover 0.7 and 0)"
-    ),
-    "low trust weakens the region (no policy)": (
-        "model wrong: trust enters the region without policy mainly through knowledge "
-        "spillovers (Firms.imitate), and the regional wage follows employment-weighted "
-        "productivity one for one (LabourPool.update_wage), so laggards' catch-up raises "
-        "everyone's wage without a cost advantage and needs fewer workers per order; "
-        "lowering trust to 0.25 therefore adds jobs (and output). With a weaker "
-        "pass-through (labour.wage_productivity 0.5) low trust lowers output but still "
-        "adds jobs, as lower productivity needs more workers for the orders kept: the "
-        "wage curve is wrong, and jobs alone also overstate the expectation. The "
-        "association and policy channels of trust point the right way (the policy check "
-        "below) but are smaller; the fix lies in update_wage and Firms.imitate (the facts "
-        "helper's files)"
     ),
 }
 GENERIC = (

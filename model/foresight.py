@@ -10,7 +10,13 @@ from the start (``birth <= 0``) are visible.
 
 Funded foresight also makes every institution's focus lean toward the needs of emerging
 industries, with intensity ``phi = money / (money + sum of institution budgets)``
-(``model.services``).
+(``model.services``), and informs entrepreneurs: technology and market intelligence
+(roadmaps, scenarios, demonstrators) removes ``foresight_risk_cut x phi`` of the perceived
+pioneer risk of every emerging industry while the policy funds it (``risk_cut``; combined
+with the business associations' cut in ``InstitutionSystem.entry_risk_cut``). Seeing an
+industry early is not enough to enter it: until it is established, would-be pioneers bear
+its full risk, and foresight's information is what lowers that risk (Georghiou et al.
+2008, *The Handbook of Technology Foresight*).
 """
 
 from __future__ import annotations
@@ -33,10 +39,15 @@ class Foresight:
         lead: ``institutions.foresight_lead``, quarters emerging industries are seen early.
         visibility_lag: ``institutions.visibility_lag``, quarters after birth when an
             emerging industry becomes visible to all.
+        risk_cut: ``institutions.foresight_risk_cut``, share of an emerging industry's
+            perceived pioneer risk removed at full intensity.
     """
 
-    def __init__(self, space: IndustrySpace, lead: int, visibility_lag: int) -> None:
+    def __init__(
+        self, space: IndustrySpace, lead: int, visibility_lag: int, risk_cut: float = 0.0
+    ) -> None:
         self.space = space
+        self.risk_cut_share = risk_cut
         self.lead = lead
         self.visibility_lag = visibility_lag
         self.money = 0.0  # foresight funding this quarter
@@ -59,6 +70,15 @@ class Foresight:
         self.money += amount
         self.intensity = self.money / (self.money + budgets)
         return float(amount)
+
+    def risk_cut(self) -> np.ndarray:
+        """K, share of perceived pioneer risk foresight removes this quarter (0..1).
+
+        ``foresight_risk_cut x phi`` for industries born after the start, 0 elsewhere and
+        whenever the policy does not fund foresight.
+        """
+        cut = self.risk_cut_share * self.intensity
+        return np.where(self.space.birth > 0, cut, 0.0)
 
     def visible(
         self, quarter: int, present: np.ndarray, universities: Iterable[Institution]

@@ -50,7 +50,7 @@ import numpy as np
 from model import targeting
 from model.metrics import rca_against
 from model.quarter import INSTRUMENTS
-from model.value_chains import promote
+from model.value_chains import SupplierRelations, promote
 
 if TYPE_CHECKING:
     from model.firm_table import FirmTable
@@ -73,6 +73,7 @@ class PolicyMaker:
         market: the market (value-chain promotion changes its local sourcing).
         record: writes a line to the model's event log.
         firms: the firms at the start (the first review measures progress against them).
+        relations: the region's supplier relations (promotion builds on them), or None.
     """
 
     def __init__(
@@ -84,8 +85,10 @@ class PolicyMaker:
         market: Market,
         record: Callable[[str], None],
         firms: FirmTable,
+        relations: SupplierRelations | None = None,
     ) -> None:
         self.params = params
+        self.relations = relations
         self.space = space
         self.institutions = institutions
         self.market = market
@@ -192,8 +195,9 @@ class PolicyMaker:
             self.targets, money * a.cluster_promotion, fallback, home
         )
         spending["value_chain_promotion"] = promote(
-            self.market, money * a.value_chain_promotion, self.params, inst.cooperation
-        )
+            self.market, money * a.value_chain_promotion, self.params, inst.cooperation,
+            self.relations,
+        )  # fmt: skip
         spending["foresight"] = inst.fund_foresight(money * a.foresight)
 
     def _largest_export_industry(self, firms: FirmTable) -> int:

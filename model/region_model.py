@@ -24,6 +24,7 @@ from model.quarter import QuarterFlows, Totals
 from model.services import Districts, InstitutionSystem
 from model.setup import initial_firms, initial_market
 from model.streams import Streams
+from model.value_chains import SupplierRelations
 from scenarios.schema import Scenario
 
 
@@ -79,12 +80,15 @@ class RegionModel(Model):
             self, region.institutions, self.space, scenario.institutions,
             self.culture, districts, self.grid, self.record,
         )  # fmt: skip
+        self.relations = SupplierRelations(
+            self.market.local_sourcing, scenario.market, scenario.policy.sourcing_ceiling
+        )
         self.policy = PolicyMaker(
             scenario.policy, scenario.national, self.space, self.institutions, self.market,
-            self.record, self.firms,
+            self.record, self.firms, self.relations,
         )  # fmt: skip
         self.entrepreneurship = Entrepreneurship(
-            self, scenario.entrepreneurs, self.culture.entrepreneurial_culture, self.space,
+            self, scenario.entrepreneurs, self.startup_culture, self.space,
             self.streams, self.labour, self.firms, self.institutions, self.market,
             self.ledger, self.policy, self.demography, self.district_xy,
         )  # fmt: skip
@@ -101,6 +105,7 @@ class RegionModel(Model):
         f, flows, space = self.firms, self.flows, self.space
         self.policy.review(q, f)  # retarget industries at review dates
         self.policy.spend(f, flows.spending, self.home_district)  # this quarter's money
+        self.relations.renew(self.market, self.culture.trust)  # supplier relations
         self.market.update_demand(q, self.wage_bill, self.streams.get("demand", q))
         f.compete(self.market, q, self.draws("firms", 3)[:, 1:], self.wage_ratio())
         made = f.produce(self.market, self.wages(), self.fixed_cost, self.policy.pay_subsidies)
@@ -223,6 +228,20 @@ class RegionModel(Model):
     def association_spillover(self) -> float:
         """Extra weight of spillovers among business-association members."""
         return self.params.institutions.association_spillover
+
+    @property
+    def startup_culture(self) -> float:
+        """Multiplier on nascent entrepreneurs: entrepreneurial culture and trust.
+
+        ``entrepreneurial_culture x (2 x trust) ** partner_trust``: where people trust each
+        other, would-be founders find partners, first customers and informal finance more
+        easily (community social capital and start-ups: Kwon, Heflin & Ruef 2013); 1 at
+        trust 0.5.
+        """
+        c = self.culture
+        return (
+            c.entrepreneurial_culture * (2.0 * c.trust) ** self.params.entrepreneurs.partner_trust
+        )
 
     @property
     def fixed_cost(self) -> float:

@@ -107,7 +107,9 @@ class InstitutionSystem:
         self.record = record
         #: capabilities an institution covers fully: the catalogue's mean complexity
         self.breadth = float(space.complexity.mean())
-        self.foresight = Foresight(space, params.foresight_lead, params.visibility_lag)
+        self.foresight = Foresight(
+            space, params.foresight_lead, params.visibility_lag, params.foresight_risk_cut
+        )
         self.institutions: list[Institution] = []
         for spec in specs:
             self.add(spec)
@@ -317,16 +319,19 @@ class InstitutionSystem:
         return np.where(sp.birth <= 0, familiar, seen)
 
     def entry_risk_cut(self) -> np.ndarray:
-        """K, share of entry risk removed by business associations (0..1).
+        """K, share of entry risk removed by business associations and foresight (0..1).
 
-        ``association_risk_cut * (1 - prod_a (1 - quality_a * coverage_a(k)))``: an
-        association of full quality whose focus covers all of an industry's capabilities
-        removes ``association_risk_cut`` of the risk; several associations combine.
+        Associations: ``association_risk_cut * cooperation * (1 - prod_a (1 - quality_a *
+        coverage_a(k)))``: an association of full quality whose focus covers all of an
+        industry's capabilities removes ``association_risk_cut`` of the risk (at trust
+        0.5); several associations combine. Funded foresight removes its own share of the
+        rest in emerging industries (``Foresight.risk_cut``).
         """
         keep = np.ones(self.space.size)
         for assoc in self.of_type(BusinessAssociation):
             keep *= 1.0 - assoc.quality * assoc.coverage(self.space.requires)
-        return np.minimum(1.0, self.params.association_risk_cut * self.cooperation * (1.0 - keep))
+        cut = np.minimum(1.0, self.params.association_risk_cut * self.cooperation * (1.0 - keep))
+        return 1.0 - (1.0 - cut) * (1.0 - self.foresight.risk_cut())
 
     def screening_quality(self, firms: FirmTable, applicants: np.ndarray, interval: int) -> float:
         """Development agencies' skill at telling good applicants from bad (0..1).

@@ -124,6 +124,17 @@ class MarketParams(Strict):
         le=10.0,
         description="expected relative demand growth of an industry due to be born",
     )
+    relation_renewal: Fraction = Field(
+        0.1,
+        description="share of local supplier relations renewed / quarter (local sourcing "
+        "closes this share of the gap to what trust sustains)",
+    )
+    sourcing_trust: float = Field(
+        2.0,
+        ge=0.0,
+        le=3.0,
+        description="elasticity of sustained local sourcing to trust: initial x (2 trust)^this",
+    )
 
 
 class FirmParams(Strict):
@@ -284,6 +295,13 @@ class LabourParams(Strict):
 class EntrepreneurParams(Strict):
     """Nascent entrepreneurs and experiments."""
 
+    partner_trust: float = Field(
+        1.0,
+        ge=0.0,
+        le=3.0,
+        description="elasticity of nascent entrepreneurs to trust (partners, informal "
+        "finance): rate x (2 trust)^this",
+    )
     base_rate: float = Field(
         0.0005, ge=0.0, le=0.05, description="nascent per labour-force member / quarter"
     )
@@ -371,6 +389,11 @@ class InstitutionParams(Strict):
     association_risk_cut: Fraction = Field(0.3, description="entry risk removed in focus")
     entrant_teaching: Fraction = Field(0.5, description="weight of taught skills in entrants")
     foresight_lead: int = Field(8, ge=0, le=80, description="quarters emerging seen early")
+    foresight_risk_cut: Fraction = Field(
+        0.6,
+        description="share of emerging industries' pioneer risk funded foresight removes, "
+        "times its intensity",
+    )
     visibility_lag: int = Field(8, ge=0, le=80, description="quarters emerging industries unseen")
     visibility_relatedness: Fraction = Field(
         0.6,

@@ -762,6 +762,7 @@ CHANGES = {
     "success_risk": 0.0,
     "experiment_learning": 0.9,
     "productivity_floor": 0.1,
+    "partner_trust": 3.0,  # acts at trust other than 0.5 (the run's trust is 0.7)
 }
 
 
@@ -781,7 +782,7 @@ def test_every_entrepreneur_parameter_changes_the_outcome(name):
 
     def outcome(params: EntrepreneurParams):
         scenario = busy(
-            region={"industries": industries},
+            region={"industries": industries, "culture": {"trust": 0.7}},
             entrepreneurs=params,
             events=[BATTERIES_BORN, closure],
             policy=fund,

@@ -66,3 +66,24 @@ def test_foresight_brings_first_entry_into_emerging_industries_earlier():
     earlier = np.array(earlier)
     assert earlier.mean() > 1.0, f"quarters earlier with foresight, by seed: {earlier}"
     assert (earlier > 0).sum() >= 5, f"quarters earlier with foresight, by seed: {earlier}"
+
+
+def test_funded_foresight_lowers_the_perceived_pioneer_risk_of_emerging_industries():
+    # foresight informs would-be pioneers: foresight_risk_cut x intensity of the risk goes
+    with_foresight = load_scenario("foresight")
+    without = with_params(with_foresight, {"policy.allocation.foresight": 0.0})
+    risk, intensity = [], []
+    for scenario in (with_foresight, without):
+        model = RegionModel(scenario, seed=1)
+        model.step()
+        o, sp = model.entrepreneurship.outlook, model.space
+        emerging = sp.birth > 0
+        risk.append(o.risk[emerging])
+        intensity.append(model.institutions.foresight.intensity)
+        assert (o.risk[emerging] > 0).all()  # none established yet
+    assert intensity[1] == 0.0 < intensity[0]
+    cut = 1.0 - risk[0] / risk[1]
+    expected = with_foresight.institutions.foresight_risk_cut * intensity[0]
+    assert expected > 0.2
+    # (associations' own cut differs a little: foresight also bends their focus)
+    assert cut == pytest.approx(np.full(len(cut), expected), rel=0.05)

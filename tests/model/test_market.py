@@ -384,6 +384,7 @@ def test_more_local_sourcing_means_more_supplier_output(seed):
         model.run_for(5)
         if sourcing is not None:  # from the profile's 0.25, as value-chain promotion does
             model.market.local_sourcing = sourcing
+            model.relations.anchor = sourcing  # and the relations it builds last
         model.run_for(15)
         k = model.space.index(SUPPLIER)
         out.append((model.market.gross_output[k], employment(model, SUPPLIER)))
