@@ -18,8 +18,12 @@ def initial_firms(model: RegionModel, rng: np.random.Generator) -> None:
 
     Firm sizes are lognormal (``size_sigma``) scaled to each industry's employment (at
     least ``min_size`` workers; ``workers_per_firm`` on average where the region gives no
-    firm count); productivity is lognormal around the industry frontier
-    (``productivity_sigma``), at least ``breakeven_margin`` times what breaks even;
+    firm count). Wages follow productivity across industries, and across regions with
+    elasticity ``labour.regional_wage_passthrough`` to the region's mean productivity
+    against the catalogue's national mean (``labour.wage`` is the wage at the national
+    mean: a low-productivity region pays less). Productivity is lognormal around the
+    industry frontier (``productivity_sigma``), at least ``breakeven_margin`` times what
+    breaks even;
     proficiency in the required capabilities is drawn between
     ``initial_proficiency_low`` and ``initial_proficiency_high``. Firms cluster around
     their industry's district (or a district drawn by labour force), ``cluster_spread``
@@ -33,7 +37,9 @@ def initial_firms(model: RegionModel, rng: np.random.Generator) -> None:
     for ind in region.industries:
         emp[sp.index(ind.key)] += ind.employment
     mean_productivity = float((emp * sp.productivity).sum() / max(emp.sum(), 1.0))
-    sp.wage_level = sp.productivity / mean_productivity
+    national = float((sp.national_share * sp.productivity).sum() / sp.national_share.sum())
+    regional = (mean_productivity / national) ** model.params.labour.regional_wage_passthrough
+    sp.wage_level = sp.productivity / mean_productivity * regional
     wage = model.params.labour.wage
     batches = []
     for ind in region.industries:

@@ -260,7 +260,12 @@ class FirmParams(Strict):
 class LabourParams(Strict):
     """The labour pool and the regional wage."""
 
-    wage: float = Field(0.6, gt=0.0, le=10.0, description="initial wage, value added units")
+    wage: float = Field(
+        0.6,
+        gt=0.0,
+        le=10.0,
+        description="initial wage at the nation's mean productivity, value added units",
+    )
     wage_unemployment: float = Field(1.0, ge=0.0, le=5.0, description="wage response to u")
     wage_productivity: Fraction = Field(1.0, description="pass-through of productivity growth")
     natural_unemployment: Fraction = Field(0.06, description="u at which wages are stable")
@@ -282,6 +287,11 @@ class LabourParams(Strict):
     )
     wage_adjustment: Fraction = Field(
         0.25, description="share of the gap to the target wage closed / quarter"
+    )
+    regional_wage_passthrough: Fraction = Field(
+        1.0,
+        description="elasticity of the region's initial wage to its productivity against the "
+        "nation's (0: the same wage everywhere)",
     )
     wage_floor: Fraction = Field(
         0.3, description="lowest wage and unemployment factor, share of the initial wage"

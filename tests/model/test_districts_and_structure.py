@@ -7,7 +7,7 @@ import pytest
 
 from model import RegionModel
 from model.industries import IndustrySpace
-from scenarios import load_scenario
+from scenarios import load_scenario, with_params
 from scenarios.schema import Catalogue, FirmParams, Industry, InputLink
 from tests.helpers import small_scenario
 
@@ -199,3 +199,29 @@ def test_the_calibrated_market_buys_what_the_initial_firms_make():
     assert sales == pytest.approx(capacity, rel=1e-9)
     shares = f.by_industry(f.share, sp.size) + market.outside_share
     assert shares == pytest.approx(np.ones(sp.size))
+
+
+def labour_share(model: RegionModel) -> float:
+    """Initial wage bill over value added of the region's firms."""
+    f = model.firms
+    return float((model.wages() * f.employment).sum() / (f.employment * f.productivity).sum())
+
+
+def test_a_low_productivity_region_pays_lower_wages_for_the_same_labour_share():
+    """Wages follow the region's productivity against the nation's (passthrough 1).
+
+    Agrifood's industries are less productive than heartland's (mean 0.79 against 1.10
+    value added per worker); with one wage for both its labour share was 0.76 against 0.55
+    and its young firms were far below break-even. With full pass-through both are close.
+    """
+    shares = {}
+    for passthrough in (0.0, 1.0):
+        for name in ("baseline", "agrifood_baseline"):
+            scenario = with_params(
+                load_scenario(name), {"labour.regional_wage_passthrough": passthrough}
+            )
+            shares[passthrough, name] = labour_share(RegionModel(scenario, seed=1))
+    gap = {t: shares[t, "agrifood_baseline"] - shares[t, "baseline"] for t in (0.0, 1.0)}
+    assert gap[0.0] > 0.12  # one wage for all: agrifood's firms pay far more of what they make
+    assert abs(gap[1.0]) < 0.05
+    assert shares[1.0, "agrifood_baseline"] < shares[0.0, "agrifood_baseline"] - 0.1
