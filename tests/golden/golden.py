@@ -5,8 +5,11 @@ Two guards for changes to the model's core (issue "A fast, clear core"):
 * **Exact** (``exact/``): the series and tidy tables of ``GOLDEN_RUNS`` (2 scenarios x 2
   seeds, full horizon). A refactor or an optimisation must reproduce them bit for bit.
 * **Statistical** (``reference_stats.csv``): end-of-run outcomes of ``REFERENCE_SCENARIOS``
-  over seeds ``REFERENCE_SEEDS``, computed once from the model as it was before the core was
-  rebuilt. A change that is meant to change results (a different but equivalent random
+  over seeds ``REFERENCE_SEEDS``. First computed from the model as it was before the core was
+  rebuilt (the rebuilt core was shown equivalent to it); replaced on purpose when issue 7
+  changed the model's behaviour (visibility, pioneer risk, liability of newness, shakeout,
+  institutions' budgets, trust through supplier relations, regional wages): these
+  statistics are the reference of that model. A change that is meant to change results (a different but equivalent random
   stream, a different floating-point summation order) replaces the exact files in its commit;
   the statistical test then shows that the new model is the same model in distribution: every
   outcome's mean paired difference over the seeds is within its interval of zero.
