@@ -9,8 +9,9 @@ Two guards for changes to the model's core (issue "A fast, clear core"):
   rebuilt (the rebuilt core was shown equivalent to it); replaced on purpose when issue 7
   changed the model's behaviour (visibility, pioneer risk, liability of newness, shakeout,
   institutions' budgets, trust through supplier relations, regional wages): these
-  statistics are the reference of that model. A change that is meant to change results (a different but equivalent random
-  stream, a different floating-point summation order) replaces the exact files in its commit;
+  statistics are the reference of that model. A change that is meant to change results
+  (a different but equivalent random stream, a different floating-point summation order)
+  replaces the exact files in its commit;
   the statistical test then shows that the new model is the same model in distribution: every
   outcome's mean paired difference over the seeds is within its interval of zero.
 
