@@ -251,7 +251,9 @@ class TrainingInstitute(Institution):
         gain = service.params.training_gain * self.quality * competence * (1 - prof)
         firms.proficiency[rows, cap] = prof + gain
 
-    def retrain(self, unemployed: np.ndarray, coverage: np.ndarray, params) -> np.ndarray:
+    def retrain(
+        self, unemployed: np.ndarray, coverage: np.ndarray, params: InstitutionParams
+    ) -> np.ndarray:
         """Retrain unemployed workers of the districts in reach, paid from what is left.
 
         Trainees are ``min(capacity * retraining_per_client, purse / retraining_cost)``

@@ -214,7 +214,7 @@ class Entrepreneurship:
         present = self.firms.by_industry(self.firms.employment, sp.size) > 0
         sight = Sight(
             present=present,
-            firms=self.firms.by_industry(np.ones(len(self.firms)), sp.size),
+            firms=np.bincount(self.firms.industry, minlength=sp.size),
             visible=present | inst.visible_industries(quarter, present),
             known=self.ledger.is_known(sp.keys),
             risk_cut=inst.entry_risk_cut(),
