@@ -176,6 +176,28 @@ def _shape(shape: str, x: float, y: float, r: float, colour: str) -> str:
     return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" fill="{colour}" stroke="white"/>'
 
 
+def _dots(
+    cx: np.ndarray, cy: np.ndarray, radius: np.ndarray, industry: np.ndarray, cols: list[str]
+) -> str:
+    """Firm dots as a few SVG paths, one per industry and dot size, not one element each.
+
+    The map is redrawn every quarter: thousands of ``<circle>`` elements cost the browser
+    far more to parse, style and lay out than the same dots as round-capped zero-length
+    strokes in a few dozen paths. Radii are rounded to half pixels; within an industry the
+    larger dots are drawn first, so small firms stay visible on top.
+    """
+    half = np.maximum(np.rint(radius * 2.0).astype(int), 1)  # radius in half pixels
+    out = ['<g fill="none" stroke-linecap="round" stroke-opacity="0.75">']
+    for k in np.unique(industry).tolist():
+        mine = industry == k
+        for size in np.unique(half[mine])[::-1].tolist():
+            rows = np.flatnonzero(mine & (half == size)).tolist()
+            moves = "".join(f"M{cx[i]} {cy[i]}h0" for i in rows)
+            out.append(f'<path d="{moves}" stroke="{cols[k]}" stroke-width="{size}"/>')
+    out.append("</g>")
+    return "".join(out)
+
+
 def region_map(model: RegionModel, *, size: int = 560, legend_width: int = 230) -> str:
     """Firms (coloured by industry, sized by workers), districts and institutions' reach."""
     d = view.map_data(model)
@@ -211,18 +233,9 @@ def region_map(model: RegionModel, *, size: int = 560, legend_width: int = 230) 
     jx = d.x + ((n * 0.6180339887) % 1.0 - 0.5) * 0.9
     jy = d.y + ((n * 0.7548776662) % 1.0 - 0.5) * 0.9
     radius = (0.12 + 0.05 * np.sqrt(np.maximum(d.employment, 0.0))) * scale
-    # One group per industry (its colour set once), big firms first so small ones stay on
-    # top; whole pixels for positions: the map is redrawn every quarter, so it is kept short.
-    cx, cy = np.rint(px(jx)).astype(int), np.rint(py(jy)).astype(int)
-    out.append('<g fill-opacity="0.75">')
-    for k in np.unique(d.industry):
-        rows = np.flatnonzero(d.industry == k)
-        rows = rows[np.argsort(-radius[rows], kind="stable")]
-        dots = "".join(
-            f'<circle cx="{cx[i]}" cy="{cy[i]}" r="{radius[i]:.1f}"/>' for i in rows.tolist()
-        )
-        out.append(f'<g fill="{cols[k]}">{dots}</g>')
-    out.append("</g>")
+    out.append(
+        _dots(np.rint(px(jx)).astype(int), np.rint(py(jy)).astype(int), radius, d.industry, cols)
+    )
     by_district: dict[int, list[tuple[str, float]]] = {}
     for kind, district, r in d.institutions:
         by_district.setdefault(district, []).append((kind, r))

@@ -77,9 +77,12 @@ def history(model: RegionModel) -> pd.DataFrame:
 
 def employment_table(model: RegionModel) -> pd.DataFrame:
     """Workers by quarter (rows) and industry key (columns)."""
-    table = model.datacollector.get_table_dataframe("employment_by_industry")
-    return table.pivot_table(
-        index="step", columns="industry", values="employment", aggfunc="sum", fill_value=0.0
+    recorder = model.datacollector
+    steps = recorder.by_quarter("employment_by_industry", "step")
+    return pd.DataFrame(
+        recorder.by_quarter("employment_by_industry", "employment"),
+        index=pd.Index(steps[:, 0].astype(int) if steps.size else [], name="step"),
+        columns=pd.Index(industry_keys(model), name="industry"),
     )
 
 

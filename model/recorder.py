@@ -46,7 +46,8 @@ class Recorder:
 
     def get_model_vars_dataframe(self) -> pd.DataFrame:
         """One row per collected quarter, one column per indicator."""
-        return pd.DataFrame(self._rows, columns=list(self.indicators), dtype=float)
+        rows = np.array(self._rows, dtype=float).reshape(len(self._rows), len(self.indicators))
+        return pd.DataFrame(rows, columns=list(self.indicators))
 
     def get_table_dataframe(self, name: str) -> pd.DataFrame:
         """The tidy table ``name``, all quarters collected so far."""
@@ -55,3 +56,20 @@ class Recorder:
         if not parts:
             return pd.DataFrame(columns=list(cols))
         return pd.DataFrame({c: np.concatenate([np.asarray(p[c]) for p in parts]) for c in cols})
+
+    def by_quarter(self, name: str, column: str) -> np.ndarray:
+        """``column`` of table ``name`` as a (quarters, rows) array, without building a frame.
+
+        For tables with the same rows every quarter (e.g. one per industry); much cheaper
+        than pivoting the tidy table when a chart is redrawn every quarter.
+
+        Raises:
+            ValueError: if the quarters have different numbers of rows.
+        """
+        parts = self._table_parts[name]
+        if not parts:
+            return np.zeros((0, 0))
+        try:
+            return np.stack([np.asarray(p[column], dtype=float) for p in parts])
+        except ValueError as err:
+            raise ValueError(f"table {name!r} has a different number of rows per quarter") from err
