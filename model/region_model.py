@@ -9,6 +9,7 @@ from mesa import Model
 from mesa.discrete_space import OrthogonalMooreGrid
 
 from agents.firm import Firm
+from model.allocator import keep_freed_memory
 from model.blas import pin_blas_threads
 from model.demography import Demography, Foundings
 from model.discovery import DiscoveryLedger
@@ -44,6 +45,7 @@ class RegionModel(Model):
         if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
             raise ValueError(f"seed: {seed!r} is not allowed; allowed: a whole number >= 0")
         pin_blas_threads()
+        keep_freed_memory()
         super().__init__(rng=int(seed))
         self.seed, self.params, self.quarter = int(seed), scenario, 0
         self.streams = Streams(self.seed)

@@ -45,8 +45,9 @@ def knowledge_levels(
     Each mask (e.g. all firms, association members) selects the firms that are sources.
     The fields are summed per (cell, industry, mask), spread over the grid by the distance
     kernel along each axis, then weighted in industry space (relatedness plus the cluster
-    bonus on the diagonal) and read at each firm's own cell and industry: the cost is
-    O(cells x K²) for the field plus O(firms), whatever the number of firms.
+    bonus on the diagonal) at each firm's own cell and industry: the cost is
+    O(cells x K x (width + height)) for the field, K the industries present, plus
+    O(firms x K), whatever the number of firms.
 
     Args:
         x: firm cells, first coordinate.
@@ -64,24 +65,27 @@ def knowledge_levels(
         One ``(level, reach)`` per mask, in order: ``level`` as L_i above (own contribution
         excluded; equal to the firm's own r where it sees nobody) and ``reach`` = Σ_j w_ij.
     """
-    n, k, m = len(x), relatedness.shape[0], len(sources)
+    # only the industries present take part: absent ones add nothing to any field
+    present, ind = np.unique(industry, return_inverse=True)
+    n, k, m = len(x), len(present), len(sources)
+    c = 2 * m  # channels: heat and count per mask
     width, height = shape if shape is not None else (int(x.max()) + 1, int(y.max()) + 1)
     # shift by the maximum so exp() cannot overflow; undone in the log below
     shift = float(rel_productivity.max()) if n else 0.0
     heat = np.exp(sharpness * (rel_productivity - shift))
-    channels = np.stack([c for s in sources for c in (heat * s, s.astype(float))], axis=1)
-    cell = (x * height + y) * k + industry
-    sums = np.stack(
-        [np.bincount(cell, weights=c, minlength=width * height * k) for c in channels.T], axis=-1
-    )  # (width * height * k, 2m)
+    channels = np.empty((n, c))
+    for j, s in enumerate(sources):
+        channels[:, 2 * j] = heat * s
+        channels[:, 2 * j + 1] = s
+    slot = ((x * height + y) * k + ind)[:, None] * c + np.arange(c)
+    sums = np.bincount(slot.ravel(), weights=channels.ravel(), minlength=width * height * k * c)
     kx, ky = axis_kernel(width, radius), axis_kernel(height, radius)
-    field = (kx @ sums.reshape(width, -1)).reshape(width, height, k * 2 * m)  # along x
-    field = ky @ field  # along y (the kernel is symmetric)
+    field = kx @ sums.reshape(width, height * k * c)  # along x
+    field = ky @ field.reshape(width, height, k * c)  # along y (the kernel is symmetric)
+    at_cell = field.reshape(width, height, k, c)[x, y]  # (n, k, c): each firm's own cell
     # industry space: what a firm of industry i sees = sum_j weight(i, j) field_j
-    weights = relatedness + cluster_bonus * np.eye(k)
-    field = field.reshape(width, height, k, 2 * m).transpose(0, 1, 3, 2)
-    seen_by = field @ weights.T  # (width, height, 2m, k)
-    at_firm = seen_by[x, y, :, industry]  # (n, 2m)
+    weights = relatedness[np.ix_(present, present)] + cluster_bonus * np.eye(k)
+    at_firm = (weights[ind][:, None, :] @ at_cell)[:, 0, :]  # (n, c)
     self_w = 1.0 + cluster_bonus  # relatedness with itself is 1
     out = []
     for j in range(m):

@@ -55,17 +55,21 @@ def philox4x32(counter: tuple[np.ndarray, ...], key: tuple[int, int], rounds: in
     Returns:
         Four uint64 arrays of 32-bit output words.
     """
-    c0, c1, c2, c3 = (np.asarray(c, dtype=np.uint64) for c in counter)
+    # in place, without temporaries: this runs a dozen times a quarter on every firm
+    c0, c1, c2, c3 = (np.array(c, dtype=np.uint64) for c in counter)
+    p0, p1 = np.empty_like(c0), np.empty_like(c0)
     k0, k1 = int(key[0]) & 0xFFFFFFFF, int(key[1]) & 0xFFFFFFFF
     for _ in range(rounds):
-        p0 = _M0 * c0
-        p1 = _M1 * c2
-        c0, c1, c2, c3 = (
-            (p1 >> _32) ^ c1 ^ np.uint64(k0),
-            p1 & _LOW,
-            (p0 >> _32) ^ c3 ^ np.uint64(k1),
-            p0 & _LOW,
-        )
+        np.multiply(c0, _M0, out=p0)
+        np.multiply(c2, _M1, out=p1)
+        np.right_shift(p1, _32, out=c0)  # c0 <- hi(p1) ^ c1 ^ k0
+        c0 ^= c1
+        c0 ^= np.uint64(k0)
+        np.right_shift(p0, _32, out=c2)  # c2 <- hi(p0) ^ c3 ^ k1
+        c2 ^= c3
+        c2 ^= np.uint64(k1)
+        np.bitwise_and(p1, _LOW, out=c1)  # c1 <- lo(p1)
+        np.bitwise_and(p0, _LOW, out=c3)  # c3 <- lo(p0)
         k0, k1 = (k0 + _W0) & 0xFFFFFFFF, (k1 + _W1) & 0xFFFFFFFF
     return c0, c1, c2, c3
 

@@ -34,9 +34,10 @@ def pairwise(x, y, ind, r, rel, radius, bonus, source, sharpness):
 )
 def test_field_equals_pairwise_definition(seed, n, members, sharpness):
     rng = np.random.default_rng(seed)
-    k = 4
+    k = 7
     x, y = rng.integers(0, 9, n), rng.integers(0, 7, n)
-    ind = rng.integers(0, k, n)
+    # firms in a few of the industries only, as in a region that lacks most of the catalogue
+    ind = rng.choice(rng.choice(k, size=3, replace=False), size=n)
     r = rng.normal(0, 0.4, n)
     rel = rng.uniform(0, 1, (k, k))
     rel = (rel + rel.T) / 2
