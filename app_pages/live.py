@@ -89,13 +89,15 @@ def pause(session: Session) -> None:
 
 @solara.component
 def Player(session: Session, large: bool = False, children=()) -> None:  # noqa: B006
-    """Play / Pause, Step, then ``children`` (e.g. Reset), the speed, the clock, busy."""
-    session.tick.value, session.epoch.value  # noqa: B018 - subscribe: redraw every quarter
+    """Play / Pause, Step, then ``children`` (e.g. Reset), the speed, the clock, busy.
+
+    It redraws when Play starts or stops, at the horizon and on a rebuild, not every
+    quarter: only its ``Clock`` follows the quarters.
+    """
+    session.finished.value, session.epoch.value  # noqa: B018 - subscribe
     speed, set_speed = solara.use_state(DEFAULT_SPEED)
     step = use_player(session, speed)
-    playing = session.playing.value
-    with session.lock:
-        at_end, clock = session.at_end(), view.clock(session.model)
+    playing, at_end = session.playing.value, session.finished.value
     size = {"x_large": True} if large else {}
     with solara.Row(style={"align-items": "center", "flex-wrap": "wrap", "gap": "10px"}):
         solara.Button(
@@ -111,15 +113,24 @@ def Player(session: Session, large: bool = False, children=()) -> None:  # noqa:
             solara.display(child)
         with solara.Div(style={"width": "200px" if large else "170px"}):
             solara.Select("Speed", values=list(SPEEDS), value=speed, on_value=set_speed, dense=True)
-        ui.text(
-            "span",
-            clock,
-            "mesoscape-clock",
-            f"font-size: {'1.4em; font-weight: 700' if large else '1.15em; font-weight: 600'}",
-        )
+        Clock(session, large)
         if playing:
             solara.ProgressLinear(True, style={"width": "60px"})
             ui.text("span", "running…", "mesoscape-busy")
+
+
+@solara.component
+def Clock(session: Session, large: bool = False) -> None:
+    """The year, quarter and horizon, redrawn every quarter."""
+    session.tick.value, session.epoch.value  # noqa: B018 - subscribe
+    with session.lock:
+        clock = view.clock(session.model)
+    ui.text(
+        "span",
+        clock,
+        "mesoscape-clock",
+        f"font-size: {'1.4em; font-weight: 700' if large else '1.15em; font-weight: 600'}",
+    )
 
 
 @solara.component

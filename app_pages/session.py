@@ -6,7 +6,9 @@ through the ``choose_*`` / ``set_*`` methods, which check it as the CLI does and
 one-line message instead of raising. A lock serialises the model's stepping between the
 Play thread and button clicks. Three reactive values tell the pages what changed: ``tick``
 (a quarter was simulated or an intervention applied), ``epoch`` (the model was rebuilt, or a
-lever, the seed or the scenario was edited) and ``playing``.
+lever, the seed or the scenario was edited), ``playing`` and ``finished`` (the run is at its
+horizon; it changes only when that does, so the player's buttons are not redrawn every
+quarter).
 """
 
 from __future__ import annotations
@@ -53,6 +55,7 @@ class Session:
     tick: solara.Reactive[int] = field(default_factory=lambda: solara.reactive(0))
     epoch: solara.Reactive[int] = field(default_factory=lambda: solara.reactive(0))
     playing: solara.Reactive[bool] = field(default_factory=lambda: solara.reactive(False))
+    finished: solara.Reactive[bool] = field(default_factory=lambda: solara.reactive(False))
 
     def __post_init__(self) -> None:
         """Build the default scenario's model."""
@@ -62,10 +65,12 @@ class Session:
     def ticked(self) -> None:
         """Tell the live views that the model moved (a quarter, an intervention)."""
         self.tick.value += 1
+        self.finished.value = self.at_end()  # fires only when it changes
 
     def changed(self) -> None:
         """Tell every view that the model was rebuilt or an edit is pending."""
         self.epoch.value += 1
+        self.finished.value = self.at_end()
 
     # ------------------------------------------------------------------ choices
 
@@ -130,6 +135,7 @@ class Session:
                 self._keep_run()
             self.applied, self.applied_key = scenario, self.scenario_key
             self.model = view.build(scenario, self.seed)
+            self.finished.value = False
         return []
 
     def _keep_run(self) -> None:
@@ -214,6 +220,7 @@ class Session:
             self.model = None
             self.reset()
             view.step(self.model, shared.quarter)
+            self.finished.value = self.at_end()
         return None
 
     def describe_run(self) -> str:
