@@ -49,18 +49,15 @@ def colours(model: RegionModel) -> list[str]:
 
 def employment_chart(model: RegionModel, *, width: int = 580, height: int = 320, **kw) -> str:
     """Workers by industry, stacked in a stable order, with event markers."""
-    table = view.employment_table(model)
-    keys, names, cols = view.industry_keys(model), view.industry_names(model), colours(model)
-    peak = table.max(axis=0).reindex(keys).fillna(0.0).to_numpy()
+    quarters, workers = view.employment_history(model)
+    names, cols = view.industry_names(model), colours(model)
+    peak = workers.max(axis=0) if len(quarters) else np.zeros(len(names))
     shown = sorted(int(k) for k in np.argsort(-peak, kind="stable")[:TOP] if peak[k] > 0)
-    series = []
-    for k in shown:
-        values = table[keys[k]].to_numpy() / 1000 if keys[k] in table else np.zeros(len(table))
-        series.append(Series(short(names[k], 24), values, cols[k]))
-    rest = table.drop(columns=[keys[k] for k in shown if keys[k] in table]).sum(axis=1) / 1000
-    series.append(Series("other industries", rest.to_numpy(), OTHER))
+    series = [Series(short(names[k], 24), workers[:, k] / 1000, cols[k]) for k in shown]
+    rest = np.delete(workers, shown, axis=1).sum(axis=1) / 1000
+    series.append(Series("other industries", rest, OTHER))
     return line_chart(
-        list(table.index),
+        quarters.tolist(),
         series,
         stacked=True,
         title="Jobs by industry",

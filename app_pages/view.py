@@ -75,15 +75,14 @@ def history(model: RegionModel) -> pd.DataFrame:
     return df
 
 
-def employment_table(model: RegionModel) -> pd.DataFrame:
-    """Workers by quarter (rows) and industry key (columns)."""
+def employment_history(model: RegionModel) -> tuple[np.ndarray, np.ndarray]:
+    """The quarters recorded, and workers by quarter (rows) and industry (columns, index order)."""
     recorder = model.datacollector
     steps = recorder.by_quarter("employment_by_industry", "step")
-    return pd.DataFrame(
-        recorder.by_quarter("employment_by_industry", "employment"),
-        index=pd.Index(steps[:, 0].astype(int) if steps.size else [], name="step"),
-        columns=pd.Index(industry_keys(model), name="industry"),
-    )
+    workers = recorder.by_quarter("employment_by_industry", "employment")
+    if not steps.size:
+        return np.zeros(0, dtype=int), np.zeros((0, len(model.space.keys)))
+    return steps[:, 0].astype(int), workers
 
 
 def markers(model: RegionModel) -> list[tuple[int, str]]:
