@@ -92,7 +92,10 @@ class RegionModel(Model):
             self.streams, self.labour, self.firms, self.institutions, self.market,
             self.ledger, self.policy, self.demography, self.district_xy,
         )  # fmt: skip
-        self.events = EventManager(self)
+        self.events = EventManager(
+            scenario.events, self.space, self.market, self.policy, self.firms, self.labour,
+            self.remove_firms, lambda: self.quarter, self.record, self.schedule_event,
+        )  # fmt: skip
         self.observer = Observer(self.space, self.district_names)
         self.datacollector = self.observer.recorder
         self.indicators = self.observe()
