@@ -88,8 +88,8 @@ class RegionModel(Model):
             self.record, self.firms, self.relations,
         )  # fmt: skip
         self.entrepreneurship = Entrepreneurship(
-            self, scenario.entrepreneurs, self.startup_culture, self.space,
-            self.streams, self.labour, self.firms, self.institutions, self.market,
+            self, scenario.entrepreneurs, scenario.policy.grant_share, self.startup_culture,
+            self.space, self.streams, self.labour, self.firms, self.institutions, self.market,
             self.ledger, self.policy, self.demography, self.district_xy,
         )  # fmt: skip
         self.events = EventManager(
