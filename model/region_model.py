@@ -63,7 +63,7 @@ class RegionModel(Model):
         self.firms = Firms(len(self.space.capabilities), scenario.firms)
         self.totals, self.flows = Totals(), QuarterFlows()
         self.log: list[tuple[int, str]] = []
-        self.ledger = DiscoveryLedger()
+        self.ledger = DiscoveryLedger(self.firms)
         self.demography = Demography(
             self, scenario, self.space, self.firms, self.grid, self.district_map,
             self.ledger, self.labour, self.totals, self.streams,
