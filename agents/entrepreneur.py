@@ -23,14 +23,15 @@ from typing import TYPE_CHECKING
 import mesa
 
 if TYPE_CHECKING:
-    from model.region_model import RegionModel
+    from model.labour import LabourPool
 
 
 class Entrepreneur(mesa.Agent):
     """A nascent entrepreneur, from the start of an experiment to a new firm or back to the pool.
 
     Args:
-        model: the region model.
+        model: the Mesa model it is registered with (Mesa agents are constructed with
+            their model); nothing of it is read.
         uid: stable identity (quarter and slot they were drawn in).
         district: district index of their pool group.
         column: pool column: industry of last job, or K for new labour-force entrants.
@@ -43,11 +44,9 @@ class Entrepreneur(mesa.Agent):
         quarters: the experiment's length.
     """
 
-    model: RegionModel
-
     def __init__(
         self,
-        model: RegionModel,
+        model: mesa.Model,
         uid: int,
         district: int,
         column: int,
@@ -70,6 +69,7 @@ class Entrepreneur(mesa.Agent):
         self.cost = cost
         self.granted = granted
         self.grant = granted  # grant money not yet spent
+        self.quarters = quarters
         self.quarters_left = quarters
         self.outcome: str | None = None  # "succeeded" or "failed" once resolved
         self.ran_out = False
@@ -78,7 +78,7 @@ class Entrepreneur(mesa.Agent):
     @property
     def expected_cost(self) -> float:
         """Expected cost of the whole experiment."""
-        return self.cost * self.model.params.entrepreneurs.experiment_quarters
+        return self.cost * self.quarters
 
     def pay(self, cost: float) -> bool:
         """Pay one quarter of the experiment, grant first; return False if the money ran out."""
@@ -98,9 +98,13 @@ class Entrepreneur(mesa.Agent):
         self.outcome = "succeeded"
         self.remove()
 
-    def give_up(self) -> None:
-        """The experiment failed: back to the pool group they came from, with their skill."""
-        self.model.labour.deposit(self.district, self.column, 1.0, self.skill)
+    def give_up(self, labour: LabourPool) -> None:
+        """The experiment failed: back to the pool group they came from, with their skill.
+
+        Args:
+            labour: the labour pool they return to.
+        """
+        labour.deposit(self.district, self.column, 1.0, self.skill)
         self.outcome = "failed"
         self.remove()
 

@@ -1,4 +1,4 @@
-"""The firm agent: a view on one row of the model's firm table, plus its decisions."""
+"""The firm agent: a view on one row of the firm table, plus its decisions."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ import numpy as np
 from mesa.discrete_space import CellAgent
 
 if TYPE_CHECKING:
-    from model.region_model import RegionModel
+    from mesa import Model
+
+    from model.firm_table import FirmTable
 
 #: the firm-table fields a Firm shows as attributes (read-only views of its row)
 ROW_FIELDS = {
@@ -24,25 +26,32 @@ ROW_FIELDS = {
 
 
 class Firm(CellAgent):
-    """A firm on a grid cell. Its state lives in ``model.firms`` at index ``row``.
+    """A firm on a grid cell. Its state lives in the firm table ``table`` at index ``row``.
 
     Arithmetic that is the same for all firms runs vectorised in ``model.firms.Firms``;
     this class holds the decisions taken one firm at a time. The fields of ``ROW_FIELDS``
     (``uid``, ``industry``, ``employment``, ...) read the firm's row.
+
+    Args:
+        model: the Mesa model it is registered with (Mesa agents are constructed with
+            their model); nothing of it is read.
+        cell: the grid cell it sits on.
+        table: the firm table holding its row (it sets ``row`` when the row is added).
+        keys: the catalogue's industry keys, in index order.
     """
 
-    model: RegionModel
-
-    def __init__(self, model: RegionModel, cell) -> None:
-        """Place a new firm; the model fills its table row right after."""
+    def __init__(self, model: Model, cell, table: FirmTable, keys: list[str]) -> None:
+        """Place a new firm; the table fills its row right after."""
         super().__init__(model)
         self.cell = cell
+        self.table = table
+        self.keys = keys
         self.row = -1
 
     def _get(self, name: str):
         if self.row < 0:
             raise RuntimeError(f"firm {self.unique_id} has left the market; it has no state")
-        return getattr(self.model.firms, name)[self.row]
+        return getattr(self.table, name)[self.row]
 
     def __getattr__(self, name: str):
         """Read a field of the firm's row (see ``ROW_FIELDS``)."""
@@ -53,9 +62,9 @@ class Firm(CellAgent):
     @property
     def industry_key(self) -> str:
         """Industry key of the catalogue."""
-        return self.model.space.keys[self.industry]
+        return self.keys[self.industry]
 
     @property
     def proficiency(self) -> np.ndarray:
         """Proficiency in each capability (0..1)."""
-        return self.model.firms.proficiency[self.row]
+        return self.table.proficiency[self.row]

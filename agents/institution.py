@@ -51,8 +51,9 @@ import numpy as np
 from mesa.discrete_space import CellAgent
 
 if TYPE_CHECKING:
+    from mesa import Model
+
     from model.firm_table import FirmTable
-    from model.region_model import RegionModel
     from scenarios.schema import InstitutionParams, InstitutionSpec
 
 
@@ -69,7 +70,8 @@ class Institution(CellAgent):
     """What every meso institution has and does.
 
     Args:
-        model: the region model (Mesa agents belong to one).
+        model: the Mesa model it is registered with (Mesa agents are constructed with
+            their model); nothing of it is read.
         cell: the grid cell of its district centre.
         spec: its scenario specification (type, radius, capacity, quality, ...).
         district: index of its district.
@@ -81,11 +83,10 @@ class Institution(CellAgent):
     kind: ClassVar[str] = "institution"
     provides: ClassVar[bool] = False  # answers firms' capability requests
     teaches: ClassVar[bool] = False  # new labour-force entrants are taught its focus
-    model: RegionModel
 
     def __init__(
         self,
-        model: RegionModel,
+        model: Model,
         cell,
         spec: InstitutionSpec,
         district: int,

@@ -5,7 +5,7 @@ model core is fixed here once. What is read: ``RegionModel(scenario, seed)``, ``
 ``.quarter``, ``.indicators``, ``.log``, ``.events.trigger`` / ``.events.markers``,
 ``.firms`` (x, y, industry, employment), ``.institutions.institutions`` (kind, district,
 radius), ``.space`` (keys, names, complexity, relatedness), ``.district_names``,
-``.district_xy``, the datacollector and ``.ledger.summary(model)``.
+``.district_xy``, the datacollector and ``.ledger.to_frame()``.
 """
 
 from __future__ import annotations
@@ -171,7 +171,7 @@ def story(model: RegionModel) -> list[tuple[int, str]]:
     """
     lines = [(int(q), str(text)) for q, text in model.log]
     names = dict(zip(model.space.keys, model.space.names, strict=True))
-    ledger = model.ledger.summary(model)
+    ledger = model.ledger.to_frame()
     for row in ledger.itertuples(index=False):
         if int(row.step) <= 0:
             continue
@@ -251,4 +251,4 @@ def districts_table(model: RegionModel) -> pd.DataFrame:
 
 def discoveries(model: RegionModel) -> pd.DataFrame:
     """The discovery ledger (one row per industry new to the region)."""
-    return model.ledger.summary(model)
+    return model.ledger.to_frame()

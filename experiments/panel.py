@@ -103,7 +103,7 @@ def run_with_panel(
         seed=seed,
         series=dc.get_model_vars_dataframe().reset_index(names="step"),
         tables={name: dc.get_table_dataframe(name) for name in dc.tables},
-        ledger=model.ledger.summary(model),
+        ledger=model.ledger.to_frame(),
         log=list(model.log),
         wall_time=wall,
     )

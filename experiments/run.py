@@ -171,7 +171,7 @@ def run(
         seed=seed,
         series=series,
         tables=tables,
-        ledger=model.ledger.summary(model),
+        ledger=model.ledger.to_frame(),
         log=list(model.log),
         wall_time=wall,
         model=model if keep_model else None,

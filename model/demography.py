@@ -124,7 +124,8 @@ class Demography:
         x, y = x.astype(np.int64), y.astype(np.int64)
         district = self.district_map[x, y]
         rd = np.minimum(p.rd_intensity * np.exp(p.rd_dispersion * z[:, 2]), p.rd_cap)
-        agents = [Firm(self.model, self.grid[(int(a), int(b))]) for a, b in zip(x, y, strict=True)]
+        cells = [self.grid[(int(a), int(b))] for a, b in zip(x, y, strict=True)]
+        agents = [Firm(self.model, cell, f, self.space.keys) for cell in cells]
         rows = f.add(
             agents,
             new.proficiency,

@@ -1,6 +1,6 @@
 """The discovery ledger: industries new to the region and who followed (DESIGN §2.4, §2.9).
 
-The model reports every firm it founds (``RegionModel.create_firm`` calls
+The model reports every firm it founds (``Demography.found`` calls
 ``record_entry``). Industries with a firm at step 0 are *known* to the region. The first
 entry into an industry that is not known is a **discovery**: the ledger keeps its industry,
 step, founder firm (its ``uid``) and who paid for it — ``"savings"`` (an entrepreneur's own
@@ -9,9 +9,10 @@ money), ``"grant"`` (an experiment co-funded by an experimentation grant) or ``"
 startup or spin-off, is a *follower*. An industry stays known after its firms exit, so the
 information a discovery revealed is not lost (entrepreneurs' pioneer risk stays reduced).
 
-Outcome table (``summary(model)``): one row per discovery with ``industry``, ``step``,
-``funding``, ``founder``, ``followers`` (number of later entries), ``first_follower_step``
-(NaN if none yet) and ``follower_jobs`` (employment of follower firms still alive).
+Outcome table (``to_frame()``; ``summary(firms)`` for another firm table): one row per
+discovery with ``industry``, ``step``, ``funding``, ``founder``, ``followers`` (number of
+later entries), ``first_follower_step`` (NaN if none yet) and ``follower_jobs``
+(employment of follower firms still alive).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 if TYPE_CHECKING:
-    from model.region_model import RegionModel
+    from model.firm_table import FirmTable
 
 FUNDING_SOURCES = ("savings", "grant", "spinoff")
 COLUMNS = [
@@ -56,13 +57,18 @@ class Discovery:
 
 
 class DiscoveryLedger:
-    """Industries known to the region, discoveries and their followers."""
+    """Industries known to the region, discoveries and their followers.
 
-    def __init__(self) -> None:
+    Args:
+        firms: the region's firm table, whose living followers ``to_frame`` counts the
+            jobs of (None: ``follower_jobs`` stays NaN).
+    """
+
+    def __init__(self, firms: FirmTable | None = None) -> None:
         """Create an empty ledger; it learns the region's industries from the firms founded."""
+        self.firms = firms
         self.known: set[str] = set()
         self.entries: dict[str, Discovery] = {}
-        self._model: RegionModel | None = None
 
     @property
     def discoveries(self) -> int:
@@ -75,10 +81,9 @@ class DiscoveryLedger:
         Args:
             industry: industry key of the new firm.
             step: the model step it was founded in.
-            firm: the new firm (its ``uid`` is kept; follower jobs are read from the model).
+            firm: the new firm (its ``uid`` is kept).
             origin: ``"initial"``, ``"startup"`` or ``"spinoff"``.
         """
-        self._model = getattr(firm, "model", self._model)
         if origin == "initial":
             self.known.add(industry)
             return False
@@ -106,15 +111,15 @@ class DiscoveryLedger:
         """Boolean mask over ``keys``: industries the region has had a firm in."""
         return np.array([k in self.known for k in keys], dtype=bool)
 
-    def summary(self, model: RegionModel | None) -> pd.DataFrame:
-        """The outcome table, with the jobs in follower firms still alive in ``model``.
+    def summary(self, firms: FirmTable | None) -> pd.DataFrame:
+        """The outcome table, with the jobs in follower firms still alive in ``firms``.
 
         Args:
-            model: the model whose firms are counted; None leaves ``follower_jobs`` NaN.
+            firms: the firm table whose firms are counted; None leaves ``follower_jobs`` NaN.
         """
         jobs: dict[int, float] = {}
-        if model is not None:
-            jobs = dict(zip(model.firms.uid.tolist(), model.firms.employment.tolist(), strict=True))
+        if firms is not None:
+            jobs = dict(zip(firms.uid.tolist(), firms.employment.tolist(), strict=True))
         rows = []
         for d in self.entries.values():
             serials = [s for _, s, _ in d.followers]
@@ -130,7 +135,7 @@ class DiscoveryLedger:
                     ),
                     "follower_jobs": (
                         float(sum(jobs.get(s, 0.0) for s in serials))
-                        if model is not None
+                        if firms is not None
                         else np.nan
                     ),
                 }
@@ -138,5 +143,5 @@ class DiscoveryLedger:
         return pd.DataFrame(rows, columns=COLUMNS)
 
     def to_frame(self) -> pd.DataFrame:
-        """The outcome table for the model whose firms were recorded (see ``summary``)."""
-        return self.summary(self._model)
+        """The outcome table for the ledger's own firm table (see ``summary``)."""
+        return self.summary(self.firms)

@@ -67,6 +67,8 @@ from model.outlook import Outlook, Sight, outlook
 from model.streams import lineage_id, normal_from_uniform
 
 if TYPE_CHECKING:
+    from mesa import Model
+
     from model.demography import Demography
     from model.discovery import DiscoveryLedger
     from model.firm_table import FirmTable
@@ -75,7 +77,6 @@ if TYPE_CHECKING:
     from model.market import Market
     from model.policy import PolicyMaker
     from model.quarter import QuarterFlows
-    from model.region_model import RegionModel
     from model.services import InstitutionSystem
     from model.streams import Streams
     from scenarios.schema import EntrepreneurParams
@@ -143,8 +144,11 @@ class Entrepreneurship:
     """All nascent entrepreneurs of the region and their experiments.
 
     Args:
-        model: the Mesa model the entrepreneur agents belong to.
+        model: the Mesa model the entrepreneur agents are registered with (Mesa agents are
+            constructed with their model); nothing of it is read.
         params: the entrepreneurs' parameters.
+        grant_share: the share of an experiment's expected cost a grant is asked for
+            (the policy's ``grant_share``).
         culture: the region's entrepreneurial culture (multiplier on nascent entrepreneurs).
         space, streams, labour, firms, institutions, market, ledger, policy, demography:
             the collaborators (what they are for is in their modules).
@@ -159,8 +163,9 @@ class Entrepreneurship:
 
     def __init__(
         self,
-        model: RegionModel,
+        model: Model,
         params: EntrepreneurParams,
+        grant_share: float,
         culture: float,
         space: IndustrySpace,
         streams: Streams,
@@ -173,7 +178,8 @@ class Entrepreneurship:
         demography: Demography,
         district_xy: np.ndarray,
     ) -> None:
-        self.model, self.params, self.culture = model, params, culture
+        self.model = model  # only to register the Entrepreneur agents
+        self.params, self.grant_share, self.culture = params, grant_share, culture
         self.space, self.streams, self.labour, self.firms = space, streams, labour, firms
         self.institutions, self.market, self.ledger = institutions, market, ledger
         self.policy, self.demography, self.district_xy = policy, demography, district_xy
@@ -304,7 +310,7 @@ class Entrepreneurship:
         total = o.cost[target] * p.experiment_quarters
         granted = np.zeros(len(new))
         for i in np.flatnonzero(searched).tolist():  # first come, first served
-            ask = self.model.params.policy.grant_share * total[i]
+            ask = self.grant_share * total[i]
             k, d = int(target[i]), int(new.district[i])
             granted[i] = max(self.policy.take_grant(k, ask, float(fit[i, k]), d), 0.0)
         self.learn_coverage(
@@ -387,7 +393,7 @@ class Entrepreneurship:
             if won:
                 winners.append(e)
             elif not ok or done:
-                e.give_up()
+                e.give_up(self.labour)
                 flows.experiments_failed += 1
             else:
                 self.entrepreneurs.append(e)

@@ -15,8 +15,8 @@ app), taking effect from the next quarter. Effects:
   industry's requirements that became obsolete.
 * ``emerging_industry``: the industry's lifecycle birth moves to now (only if it was
   not yet born), so its demand starts and grows from here.
-* ``budget_cut``: ``model.policy.cut_budget(fraction)``.
-* ``national_support``: ``model.policy.set_national(on, co_funding)``.
+* ``budget_cut``: ``policy.cut_budget(fraction)``.
+* ``national_support``: ``policy.set_national(on, co_funding)``.
 * ``experimentation_fund`` / ``strengthen_institutions``: ``amount`` more regional money
   per quarter, earmarked for the ``experimentation`` / ``institution_strengthening``
   instrument for the rest of the run (``earmark``): the policy budget rises by ``amount``
@@ -24,12 +24,17 @@ app), taking effect from the next quarter. Effects:
   The policy maker then spends it by its own rules (grants to eligible experiments;
   institution strengthening), co-funded nationally like the rest of the budget.
 
-Each event adds a plain-language line to the model's log (``model.record``) and a short
-``(step, label)`` marker for charts.
+Each event adds a plain-language line to the model's log (the ``record`` callable) and a
+short ``(step, label)`` marker for charts.
+
+The manager is given its collaborators (``RegionModel`` wires them) and reads nothing else:
+the industry space, market, policy maker, firm table and labour pool it changes, a
+callable that closes firms, the model's clock, its log and Mesa's event list.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -49,8 +54,11 @@ from scenarios.schema import (
 )
 
 if TYPE_CHECKING:
+    from model.firms import Firms
+    from model.industries import IndustrySpace
+    from model.labour import LabourPool
+    from model.market import Market
     from model.policy import PolicyMaker
-    from model.region_model import RegionModel
     from scenarios.schema import Event
 
 EARLY = 0.5  # scheduled events fire this long before their quarter is simulated
@@ -90,20 +98,48 @@ def earmark(policy: PolicyMaker, instrument: str, amount: float) -> None:
 class EventManager:
     """Applies scenario events on schedule, and live events on request.
 
+    Args:
+        events: the scenario's events.
+        space: the industry space (indices and names; ``birth`` and ``requires``).
+        market: the market (takes demand ramps).
+        policy: the policy maker (budget cuts, national support, earmarked money).
+        firms: the firm table (plant closures, technology shifts).
+        labour: the labour pool (skills hit by a technology shift).
+        close: closes the firms at the given table rows this quarter
+            (``RegionModel.remove_firms``).
+        clock: the quarter last simulated (0 at set-up).
+        record: adds ``(text, quarter)`` to the plain-language event log.
+        schedule: puts a callable on Mesa's event list, called as
+            ``schedule(function, at=time)`` (``mesa.Model.schedule_event``).
+
     Attributes:
         scheduled: the scenario's events, in scenario order, each with a ``fired`` flag.
         markers: ``(step, label)`` for every event applied, for chart markers.
     """
 
-    def __init__(self, model: RegionModel) -> None:
-        """Schedule every event of ``model.params.events``."""
-        self.model = model
+    def __init__(
+        self,
+        events: list[Event],
+        space: IndustrySpace,
+        market: Market,
+        policy: PolicyMaker,
+        firms: Firms,
+        labour: LabourPool,
+        close: Callable[[np.ndarray], None],
+        clock: Callable[[], int],
+        record: Callable[[str, int], None],
+        schedule: Callable[..., object],
+    ) -> None:
+        """Schedule every event of ``events`` at ``step - EARLY``."""
+        self.space, self.market, self.policy = space, market, policy
+        self.firms, self.labour, self.close = firms, labour, close
+        self.clock, self.record = clock, record
         self.markers: list[tuple[int, str]] = []
         self.scheduled: list[ScheduledEvent] = []
-        for event in model.params.events:
+        for event in events:
             item = ScheduledEvent(self, event)
             self.scheduled.append(item)
-            model.schedule_event(item.fire, at=event.step - EARLY)
+            schedule(item.fire, at=event.step - EARLY)
 
     def trigger(self, event: Event) -> str:
         """Apply an event now, effective from the next quarter; return its log line.
@@ -111,7 +147,7 @@ class EventManager:
         Args:
             event: a schema event object (its ``step`` is ignored here).
         """
-        step = self.model.quarter + 1
+        step = self.clock() + 1
         handlers = {
             IndustryDecline: self._demand_ramp,
             DemandBoom: self._demand_ramp,
@@ -124,21 +160,21 @@ class EventManager:
             StrengthenInstitutions: self._strengthen_institutions,
         }
         text, label = handlers[type(event)](event, step)
-        self.model.record(text, step)
+        self.record(text, step)
         self.markers.append((step, label))
         return f"Q{step}: {text}"
 
     # ------------------------------------------------------------------ effects
 
     def _name(self, key: str) -> str:
-        sp = self.model.space
+        sp = self.space
         return sp.names[sp.index(key)]
 
     def _demand_ramp(self, event: IndustryDecline | DemandBoom, step: int) -> tuple[str, str]:
-        k = self.model.space.index(event.industry)
+        k = self.space.index(event.industry)
         decline = isinstance(event, IndustryDecline)
         target = 1.0 - event.fraction if decline else 1.0 + event.fraction
-        self.model.market.ramps.append(Ramp(k, step, event.duration, target))
+        self.market.ramps.append(Ramp(k, step, event.duration, target))
         name = self._name(event.industry)
         verb = "fall" if decline else "rise"
         text = (
@@ -148,21 +184,20 @@ class EventManager:
         return text, f"{'Decline' if decline else 'Boom'}: {name}"
 
     def _plant_closure(self, event: PlantClosure, step: int) -> tuple[str, str]:
-        m = self.model
-        k = m.space.index(event.industry)
+        f = self.firms
+        k = self.space.index(event.industry)
         name = self._name(event.industry)
-        rows = np.flatnonzero(m.firms.industry == k)
+        rows = np.flatnonzero(f.industry == k)
         if len(rows) == 0:
             return f"no {name} firm left to close", f"Closure: {name} (none)"
-        row = rows[np.argmax(m.firms.employment[rows])]
-        jobs = float(m.firms.employment[row])
-        m.remove_firms(np.array([row]))
+        row = rows[np.argmax(f.employment[rows])]
+        jobs = float(f.employment[row])
+        self.close(np.array([row]))
         text = f"the largest {name} firm closes: {jobs:,.0f} workers join the unemployed"
         return text, f"Closure: {name}"
 
     def _technology_shift(self, event: TechnologyShift, step: int) -> tuple[str, str]:
-        m = self.model
-        sp, f, pool = m.space, m.firms, m.labour
+        sp, f, pool = self.space, self.firms, self.labour
         caps = [sp.capabilities.index(c) for c in event.capabilities]
         keep = 1.0 - event.severity
         f.proficiency[:, caps] *= keep
@@ -174,7 +209,7 @@ class EventManager:
         return text, "Technology shift"
 
     def _emerging_industry(self, event: EmergingIndustry, step: int) -> tuple[str, str]:
-        sp = self.model.space
+        sp = self.space
         k = sp.index(event.industry)
         name = self._name(event.industry)
         if sp.birth[k] <= step:
@@ -183,11 +218,11 @@ class EventManager:
         return f"a new industry is born: {name}", f"Emerging: {name}"
 
     def _budget_cut(self, event: BudgetCut, step: int) -> tuple[str, str]:
-        self.model.policy.cut_budget(event.fraction)
+        self.policy.cut_budget(event.fraction)
         return f"the regional policy budget is cut by {event.fraction:.0%}", "Budget cut"
 
     def _national_support(self, event: NationalSupport, step: int) -> tuple[str, str]:
-        self.model.policy.set_national(event.on, event.co_funding)
+        self.policy.set_national(event.on, event.co_funding)
         if event.on:
             text = (
                 f"national co-funding switched on: {event.co_funding:g} per unit of regional money"
@@ -196,7 +231,7 @@ class EventManager:
         return "national co-funding switched off", "National support off"
 
     def _experimentation_fund(self, event: ExperimentationFund, step: int) -> tuple[str, str]:
-        earmark(self.model.policy, "experimentation", event.amount)
+        earmark(self.policy, "experimentation", event.amount)
         text = (
             f"an experimentation fund opens: {event.amount:g} money units more per quarter "
             "for grants to new ventures"
@@ -204,7 +239,7 @@ class EventManager:
         return text, "Experimentation fund"
 
     def _strengthen_institutions(self, event: StrengthenInstitutions, step: int) -> tuple[str, str]:
-        earmark(self.model.policy, "institution_strengthening", event.amount)
+        earmark(self.policy, "institution_strengthening", event.amount)
         text = (
             f"institutions are strengthened: {event.amount:g} money units more per quarter "
             "for their capacity and quality"

@@ -65,7 +65,7 @@ class RegionModel(Model):
         self.firms = Firms(len(self.space.capabilities), scenario.firms)
         self.totals, self.flows = Totals(), QuarterFlows()
         self.log: list[tuple[int, str]] = []
-        self.ledger = DiscoveryLedger()
+        self.ledger = DiscoveryLedger(self.firms)
         self.demography = Demography(
             self, scenario, self.space, self.firms, self.grid, self.district_map,
             self.ledger, self.labour, self.totals, self.streams,
@@ -90,11 +90,14 @@ class RegionModel(Model):
             self.record, self.firms, self.relations,
         )  # fmt: skip
         self.entrepreneurship = Entrepreneurship(
-            self, scenario.entrepreneurs, self.startup_culture, self.space,
-            self.streams, self.labour, self.firms, self.institutions, self.market,
+            self, scenario.entrepreneurs, scenario.policy.grant_share, self.startup_culture,
+            self.space, self.streams, self.labour, self.firms, self.institutions, self.market,
             self.ledger, self.policy, self.demography, self.district_xy,
         )  # fmt: skip
-        self.events = EventManager(self)
+        self.events = EventManager(
+            scenario.events, self.space, self.market, self.policy, self.firms, self.labour,
+            self.remove_firms, lambda: self.quarter, self.record, self.schedule_event,
+        )  # fmt: skip
         self.observer = Observer(self.space, self.district_names)
         self.datacollector = self.observer.recorder
         self.indicators = self.observe()

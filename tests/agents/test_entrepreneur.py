@@ -405,15 +405,16 @@ def test_search_prefers_fit_and_can_decline():
 # --------------------------------------------------------------------------- money
 
 
-def test_grant_makes_unaffordable_experiment_possible():
-    model = RegionModel(busy(), seed=0)
+@pytest.mark.parametrize("share", [0.8, 0.3])
+def test_grant_makes_unaffordable_experiment_possible(share):
+    model = RegionModel(busy(policy=PolicyParams(grant_share=share)), seed=0)
     model.step()
     e = model.entrepreneurship
+    assert e.grant_share == share  # the scenario's policy.grant_share, given to it
     k = model.space.index("engine_components")
     assert e.start(nascent(model, k, savings=0.0)) == []  # searched, but cannot afford it
     install_grants(model, 100.0)
     poor = starter(model, k, savings=0.0)
-    share = model.params.policy.grant_share
     assert poor.granted == pytest.approx(share * poor.expected_cost)
     assert poor.granted > 0
     assert poor.grant == poor.granted  # nothing spent yet
@@ -443,6 +444,7 @@ def test_grants_are_first_come_first_served():
 def test_an_experiment_pays_from_the_grant_first():
     model = RegionModel(busy(), seed=0)
     e = Entrepreneur(model, 1, 0, 1, 0.5, 10.0, 1, 0.5, 2.0, 3.0, 2)
+    assert e.expected_cost == pytest.approx(4.0)  # two quarters at 2.0
     assert e.pay(2.0) and e.grant == pytest.approx(1.0) and e.savings == pytest.approx(10.0)
     assert e.pay(2.5) and e.grant == 0.0 and e.savings == pytest.approx(8.5)
     assert e.quarters_left == 0 and not e.ran_out

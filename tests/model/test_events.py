@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from model import RegionModel
-from model.events import earmark
+from model.events import EARLY, EventManager, earmark
 from model.market import Ramp
 from model.policy import PolicyMaker
 from scenarios.schema import (
@@ -73,6 +73,27 @@ def test_trigger_applies_now_from_the_next_quarter():
     assert line.startswith("Q5: demand for Combustion-engine components")
     assert model.market.ramps[0].start == 5
     assert model.events.markers == [(5, "Decline: Combustion-engine components")]
+
+
+def test_the_manager_works_from_the_collaborators_it_is_given():
+    """No model: a clock, a log, an event list, a policy stand-in and the model's parts."""
+    parts = RegionModel(small_scenario(), seed=0)
+    log, agenda, closed = [], [], []
+    policy = GrantPolicy(40.0)
+    manager = EventManager(
+        [DECLINE, PlantClosure(type="plant_closure", step=12, industry=LEAD)],
+        parts.space, parts.market, policy, parts.firms, parts.labour,
+        closed.append, lambda: 6, lambda text, q: log.append((q, text)),
+        lambda fire, at: agenda.append((at, fire)),
+    )  # fmt: skip
+    assert [at for at, _ in agenda] == [DECLINE.step - EARLY, 12 - EARLY]
+    agenda[1][1]()  # the closure fires: the largest lead firm's row is closed
+    lead = np.flatnonzero(parts.firms.industry == parts.space.index(LEAD))
+    assert [list(rows) for rows in closed] == [[lead[np.argmax(parts.firms.employment[lead])]]]
+    assert manager.trigger(BudgetCut(type="budget_cut", step=1, fraction=0.25)).startswith("Q7:")
+    assert policy.budget_cuts == [0.25]
+    assert [q for q, _ in log] == [7, 7]
+    assert manager.markers == [(7, "Closure: Combustion-engine components"), (7, "Budget cut")]
 
 
 def test_demand_ramps_follow_decline_and_boom():
@@ -201,7 +222,7 @@ def test_budget_cut_and_national_support_go_to_the_policy_maker():
         NationalSupport(type="national_support", step=6, on=False),
     ]
     model = RegionModel(small_scenario(events=events), seed=0)
-    model.policy = GrantPolicy(40.0)
+    model.policy = model.events.policy = GrantPolicy(40.0)  # type: ignore[assignment]
     model.run_for(6)
     assert model.policy.budget_cuts == [0.5]
     assert model.policy.per_quarter == pytest.approx(20.0)
