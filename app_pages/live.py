@@ -186,14 +186,14 @@ def MapAndLog(session: Session) -> None:
         ),
     )
     region_map, lines = drawn
-    with solara.Div(
-        classes=["mesoscape-grid"],
-        style={"grid-template-columns": "minmax(0, 1.25fr) minmax(0, 1fr)"},
-    ):
-        ui.svg(region_map)
-        with solara.Div(classes=["mesoscape-card"], style={"min-width": "0"}):
-            ui.text("h2", "What happened")
-            ui.story_list(lines, "mesoscape-story", "max-height: 360px")
+    ui.block(
+        f'<div class="mesoscape-card">{region_map}</div>'
+        '<div class="mesoscape-card" style="min-width: 0"><h2>What happened</h2>'
+        '<ul class="mesoscape-log mesoscape-story" style="max-height: 360px">'
+        f"{ui.story_items(lines)}</ul></div>",
+        "mesoscape-grid",
+        "grid-template-columns: minmax(0, 1.25fr) minmax(0, 1fr)",
+    )
 
 
 @solara.component
@@ -208,9 +208,8 @@ def LiveCharts(session: Session) -> None:
             charts.dynamics_chart(session.model),
         ],
     )
-    with solara.Div(
-        classes=["mesoscape-grid"],
-        style={"grid-template-columns": "repeat(auto-fit, minmax(420px, 1fr))"},
-    ):
-        for markup in svgs:
-            ui.svg(markup)
+    ui.block(
+        "".join(f'<div class="mesoscape-card">{markup}</div>' for markup in svgs),
+        "mesoscape-grid",
+        "grid-template-columns: repeat(auto-fit, minmax(420px, 1fr))",
+    )

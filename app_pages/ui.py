@@ -86,12 +86,30 @@ def svg(markup: str, css_class: str = "mesoscape-card", style: str = "") -> None
     solara.HTML(tag="div", unsafe_innerHTML=markup, classes=[css_class], style=style)
 
 
-def story_list(lines: list[str], css_class: str, style: str = "", empty: str = "") -> None:
-    """The plain-language log as a list."""
-    items = "".join(f"<li>{html.escape(line)}</li>" for line in lines) or (
+def story_items(lines: list[str], empty: str = "") -> str:
+    """The plain-language log as escaped ``<li>`` items."""
+    return "".join(f"<li>{html.escape(line)}</li>" for line in lines) or (
         f"<li>{html.escape(empty or 'Nothing has happened yet: press Step or Play.')}</li>"
     )
-    solara.HTML(tag="ul", unsafe_innerHTML=items, classes=["mesoscape-log", css_class], style=style)
+
+
+def story_list(lines: list[str], css_class: str, style: str = "", empty: str = "") -> None:
+    """The plain-language log as a list."""
+    solara.HTML(
+        tag="ul",
+        unsafe_innerHTML=story_items(lines, empty),
+        classes=["mesoscape-log", css_class],
+        style=style,
+    )
+
+
+def block(markup: str, css_class: str, style: str = "") -> None:
+    """Several pieces of already escaped markup in one element: one update, one message.
+
+    What changes every quarter is sent as few widgets as possible: each widget whose
+    content changes costs the server a message of its own.
+    """
+    solara.HTML(tag="div", unsafe_innerHTML=markup, classes=[css_class], style=style)
 
 
 def download_link(label: str, filename: str, data: str | bytes, mime: str) -> None:

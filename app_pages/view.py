@@ -149,20 +149,6 @@ def map_data(model: RegionModel) -> MapData:
     )
 
 
-def _founder_district(model: RegionModel, founder: int) -> str:
-    """The district nearest the founding firm, if it is still alive (for the story line)."""
-    f = model.firms
-    serial = getattr(f, "serial", None)
-    if serial is None:
-        return ""
-    rows = np.flatnonzero(np.asarray(serial) == founder)
-    if len(rows) == 0:
-        return ""
-    xy = np.asarray(model.district_xy, dtype=float)
-    d = np.hypot(xy[:, 0] - f.x[rows[0]], xy[:, 1] - f.y[rows[0]])
-    return str(model.district_names[int(np.argmin(d))])
-
-
 def story(model: RegionModel) -> list[tuple[int, str]]:
     """The run in plain language, oldest first: the model's log and its discovery ledger.
 
@@ -176,8 +162,8 @@ def story(model: RegionModel) -> list[tuple[int, str]]:
         if int(row.step) <= 0:
             continue
         name = names.get(row.industry, row.industry)
-        where = _founder_district(model, int(row.founder))
-        place = f" in {where}" if where else ""
+        district, districts = int(row.district), model.district_names
+        place = f" in {districts[district]}" if 0 <= district < len(districts) else ""
         how = FUNDING_WORDS.get(str(row.funding), "")
         text = f"the first {name.lower()} firm opened{place}" + (f", {how}" if how else "")
         if row.followers:

@@ -36,9 +36,20 @@ QUARTER_JS = (
     "return c ? +c.textContent.match(/quarter (\\d+)/)[1] : -1; }"
 )
 
-# Resolves once the frame after the change has been drawn: the click's time then includes
-# the browser's style, layout and paint of the new charts, not just the DOM update.
-PAINTED_JS = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
+# Resolves once the page shows quarter ``q`` with its employment chart, watched by a DOM
+# mutation observer (polling every frame costs the five browsers CPU of their own), and the
+# frame after that change has been drawn: a click's time then includes the browser's style,
+# layout and paint of the new charts, not just the DOM update.
+SHOWN_JS = f"""(q) => new Promise(resolve => {{
+  const quarter = {QUARTER_JS};
+  const shown = () => document.querySelector('.mesoscape-employment-chart') && quarter() === q;
+  const painted = () => requestAnimationFrame(() => requestAnimationFrame(resolve));
+  if (shown()) return painted();
+  const watch = new MutationObserver(() => {{
+    if (shown()) {{ watch.disconnect(); painted(); }}
+  }});
+  watch.observe(document.body, {{subtree: true, childList: true, characterData: true}});
+}})"""
 
 
 def _cpu_seconds(pid: int) -> float:
@@ -90,12 +101,7 @@ async def _steps(page, n: int) -> list[float]:
         q = await page.evaluate(QUARTER_JS)
         start = time.perf_counter()
         await page.get_by_role("button", name="Step").click()
-        await page.wait_for_function(
-            f"() => {{ const t = document.querySelector('.mesoscape-employment-chart'); "
-            f"return t && ({QUARTER_JS})() === {q + 1}; }}",
-            polling="mutation",
-        )
-        await page.evaluate(PAINTED_JS)
+        await page.evaluate(SHOWN_JS, q + 1)
         times.append(time.perf_counter() - start)
     return times
 

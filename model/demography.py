@@ -148,8 +148,8 @@ class Demography:
             self.totals.born(new.origin, n)
             flows.born(new.origin, n)
         keys = self.space.keys
-        for agent, k in zip(agents, new.industry.tolist(), strict=True):
-            self.ledger.record_entry(keys[k], quarter, agent, new.origin)
+        for agent, k, d in zip(agents, new.industry.tolist(), district.tolist(), strict=True):
+            self.ledger.record_entry(keys[k], quarter, agent, new.origin, d)
         return agents
 
     def _entry_luck(

@@ -3,14 +3,16 @@
 The model reports every firm it founds (``Demography.found`` calls
 ``record_entry``). Industries with a firm at step 0 are *known* to the region. The first
 entry into an industry that is not known is a **discovery**: the ledger keeps its industry,
-step, founder firm (its ``uid``) and who paid for it — ``"savings"`` (an entrepreneur's own
-money), ``"grant"`` (an experiment co-funded by an experimentation grant) or ``"spinoff"``
-(an existing firm branching into it). Every later entry into a discovered industry, by
-startup or spin-off, is a *follower*. An industry stays known after its firms exit, so the
-information a discovery revealed is not lost (entrepreneurs' pioneer risk stays reduced).
+step, founder firm (its ``uid``), the district it opened in and who paid for it —
+``"savings"`` (an entrepreneur's own money), ``"grant"`` (an experiment co-funded by an
+experimentation grant) or ``"spinoff"`` (an existing firm branching into it). Every later
+entry into a discovered industry, by startup or spin-off, is a *follower*. An industry stays
+known after its firms exit, so the information a discovery revealed is not lost
+(entrepreneurs' pioneer risk stays reduced).
 
 Outcome table (``to_frame()``; ``summary(firms)`` for another firm table): one row per
-discovery with ``industry``, ``step``, ``funding``, ``founder``, ``followers`` (number of
+discovery with ``industry``, ``step``, ``funding``, ``founder``, ``district`` (index of the
+district the founder opened in, -1 if not known), ``followers`` (number of
 later entries), ``first_follower_step`` (NaN if none yet) and ``follower_jobs``
 (employment of follower firms still alive).
 """
@@ -32,6 +34,7 @@ COLUMNS = [
     "step",
     "funding",
     "founder",
+    "district",
     "followers",
     "first_follower_step",
     "follower_jobs",
@@ -53,6 +56,7 @@ class Discovery:
     step: int
     funding: str
     founder: int
+    district: int = -1
     followers: list[tuple[int, int, str]] = field(default_factory=list)  # (step, uid, origin)
 
 
@@ -75,7 +79,9 @@ class DiscoveryLedger:
         """Number of industries discovered so far."""
         return len(self.entries)
 
-    def record_entry(self, industry: str, step: int, firm: FirmLike, origin: str) -> bool:
+    def record_entry(
+        self, industry: str, step: int, firm: FirmLike, origin: str, district: int = -1
+    ) -> bool:
         """Note a new firm; return True if it is a discovery.
 
         Args:
@@ -83,6 +89,7 @@ class DiscoveryLedger:
             step: the model step it was founded in.
             firm: the new firm (its ``uid`` is kept).
             origin: ``"initial"``, ``"startup"`` or ``"spinoff"``.
+            district: index of the district it opened in (-1: not known).
         """
         if origin == "initial":
             self.known.add(industry)
@@ -93,7 +100,7 @@ class DiscoveryLedger:
             return False
         self.known.add(industry)
         funding = "spinoff" if origin == "spinoff" else "savings"
-        self.entries[industry] = Discovery(industry, step, funding, int(firm.uid))
+        self.entries[industry] = Discovery(industry, step, funding, int(firm.uid), int(district))
         return True
 
     def set_funding(self, industry: str, funding: str) -> None:
@@ -129,6 +136,7 @@ class DiscoveryLedger:
                     "step": d.step,
                     "funding": d.funding,
                     "founder": d.founder,
+                    "district": d.district,
                     "followers": len(d.followers),
                     "first_follower_step": (
                         float(min(s for s, _, _ in d.followers)) if d.followers else np.nan

@@ -105,8 +105,22 @@ def test_story_tells_discoveries_in_plain_language():
     s = Session()
     s.step(20)
     lines = view.story_lines(s.model)
-    assert any("The first " in line and "firm opened" in line for line in lines)
+    firsts = [line for line in lines if "The first " in line and "firm opened" in line]
+    assert firsts
     assert all(line.startswith("Year ") for line in lines)
+    # each says where: the district the founder opened in, from the discovery ledger
+    ledger = s.model.ledger.to_frame()
+    named = {s.model.district_names[d] for d in ledger["district"]}
+    assert len(firsts) == len(ledger) and all(d >= 0 for d in ledger["district"])
+    assert all(
+        any(
+            f"opened in {name}," in line
+            or f"opened in {name};" in line
+            or line.endswith(f"opened in {name}")
+            for name in named
+        )
+        for line in firsts
+    )
 
 
 def test_cmd_app_binds_localhost_and_warns_otherwise(monkeypatch, capsys):

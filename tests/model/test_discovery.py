@@ -35,19 +35,19 @@ def test_first_entry_into_an_unknown_industry_is_a_discovery_later_ones_are_foll
     assert not ledger.record_entry("metal", 0, FakeFirm(0, "metal"), "initial")
     assert not ledger.record_entry("metal", 3, FakeFirm(1, "metal"), "startup")
     assert ledger.discoveries == 0
-    assert ledger.record_entry("robots", 5, FakeFirm(2, "robots"), "startup")
-    assert not ledger.record_entry("robots", 7, FakeFirm(3, "robots"), "spinoff")
+    assert ledger.record_entry("robots", 5, FakeFirm(2, "robots"), "startup", district=3)
+    assert not ledger.record_entry("robots", 7, FakeFirm(3, "robots"), "spinoff", district=1)
     assert not ledger.record_entry("robots", 9, FakeFirm(4, "robots"), "startup")
     assert ledger.record_entry("drones", 8, FakeFirm(5, "drones"), "spinoff")
     ledger.set_funding("robots", "grant")
     frame = ledger.summary(None)
     assert list(frame.columns) == COLUMNS
     robots = frame.set_index("industry").loc["robots"]
-    assert (robots.step, robots.funding, robots.founder) == (5, "grant", 2)
+    assert (robots.step, robots.funding, robots.founder, robots.district) == (5, "grant", 2, 3)
     assert (robots.followers, robots.first_follower_step) == (2, 7.0)
     assert np.isnan(robots.follower_jobs)
     drones = frame.set_index("industry").loc["drones"]
-    assert drones.funding == "spinoff" and drones.followers == 0
+    assert drones.funding == "spinoff" and drones.followers == 0 and drones.district == -1
     assert np.isnan(drones.first_follower_step)
     assert ledger.is_known(["metal", "robots", "boats"]).tolist() == [True, True, False]
 
