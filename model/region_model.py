@@ -70,9 +70,12 @@ class RegionModel(Model):
             self, scenario, self.space, self.firms, self.grid, self.district_map,
             self.ledger, self.labour, self.totals, self.streams,
         )  # fmt: skip
-        initial_firms(self, self.streams.get("setup", 0))
+        initial_firms(
+            scenario, self.space, self.demography, self.firms, self.labour, self.flows,
+            self.district_names, self.district_xy, self.streams.get("setup", 0),
+        )  # fmt: skip
         self.initial_firm_count = len(self.firms)
-        self.market: Market = initial_market(self)
+        self.market: Market = initial_market(scenario, self.space, self.firms)
         self.demography.market = self.market
         self.flows.output = float(self.firms.value_added.sum())
         self.flows.output_workers = float(self.firms.employment.sum())

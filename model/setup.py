@@ -10,10 +10,25 @@ from model.demography import Foundings
 from model.market import Market
 
 if TYPE_CHECKING:
-    from model.region_model import RegionModel
+    from model.demography import Demography
+    from model.firm_table import FirmTable
+    from model.industries import IndustrySpace
+    from model.labour import LabourPool
+    from model.quarter import QuarterFlows
+    from scenarios.schema import Scenario
 
 
-def initial_firms(model: RegionModel, rng: np.random.Generator) -> None:
+def initial_firms(
+    scenario: Scenario,
+    space: IndustrySpace,
+    demography: Demography,
+    firms: FirmTable,
+    labour: LabourPool,
+    flows: QuarterFlows,
+    district_names: list[str],
+    district_xy: np.ndarray,
+    rng: np.random.Generator,
+) -> None:
     """Create the region's firms and fill the unemployed pool.
 
     Firm sizes are lognormal (``size_sigma``) scaled to each industry's employment (at
@@ -30,17 +45,28 @@ def initial_firms(model: RegionModel, rng: np.random.Generator) -> None:
     cells around its centre. The unemployed are spread like employment, a share
     ``labour.initial_entrant_share`` of them new entrants, the others with skill
     ``labour.initial_skill``.
+
+    Args:
+        scenario: the scenario (its region, firm and labour parameters).
+        space: the industry space (its ``wage_level`` is set here).
+        demography: founds the firms.
+        firms: the firm table they are founded into.
+        labour: the labour pool, whose unemployed are set here.
+        flows: this quarter's flows (step 0).
+        district_names: the districts' names, in order.
+        district_xy: the districts' centres, (D, 2).
+        rng: the set-up stream.
     """
-    region, p, sp = model.params.region, model.params.firms, model.space
+    region, p, sp = scenario.region, scenario.firms, space
     lf = np.array([d.labour_force for d in region.districts], dtype=float)
     emp = np.zeros(sp.size)
     for ind in region.industries:
         emp[sp.index(ind.key)] += ind.employment
     mean_productivity = float((emp * sp.productivity).sum() / max(emp.sum(), 1.0))
     national = float((sp.national_share * sp.productivity).sum() / sp.national_share.sum())
-    regional = (mean_productivity / national) ** model.params.labour.regional_wage_passthrough
+    regional = (mean_productivity / national) ** scenario.labour.regional_wage_passthrough
     sp.wage_level = sp.productivity / mean_productivity * regional
-    wage = model.params.labour.wage
+    wage = scenario.labour.wage
     batches = []
     for ind in region.industries:
         if ind.employment <= 0:
@@ -56,7 +82,7 @@ def initial_firms(model: RegionModel, rng: np.random.Generator) -> None:
         sizes = np.maximum(sizes / sizes.sum() * ind.employment, p.min_size)
         sizes *= ind.employment / sizes.sum()
         if ind.district is not None:
-            homes = np.full(n, model.district_names.index(ind.district))
+            homes = np.full(n, district_names.index(ind.district))
         else:
             homes = rng.choice(len(lf), size=n, p=lf / lf.sum())
         prod = sp.productivity[k] * np.exp(
@@ -67,7 +93,7 @@ def initial_firms(model: RegionModel, rng: np.random.Generator) -> None:
         prod = np.maximum(prod, p.breakeven_margin * breakeven)
         low, high = p.initial_proficiency_low, p.initial_proficiency_high
         prof = rng.uniform(low, high, size=(n, len(sp.capabilities))) * sp.requires[k]
-        near = model.district_xy[homes] + p.cluster_spread * rng.standard_normal((n, 2))
+        near = district_xy[homes] + p.cluster_spread * rng.standard_normal((n, 2))
         batches.append((np.full(n, k), np.round(near), sizes, prod, prof, breakeven))
     industry, near, sizes, prod, prof, breakeven = (
         np.concatenate([b[j] for b in batches]) for j in range(6)
@@ -83,14 +109,13 @@ def initial_firms(model: RegionModel, rng: np.random.Generator) -> None:
         parent=np.zeros(len(industry), dtype=np.uint64),
         slot=np.arange(len(industry)),
     )
-    model.demography.found(founded, 0, model.flows)
+    demography.found(founded, 0, flows)
     # each firm's own R&D intensity is drawn when it is founded; it must break even with it
-    f = model.firms
+    f = firms
     own = breakeven * (1.0 - p.rd_intensity) / (1.0 - f.rd)
     f.productivity = np.maximum(prod, p.breakeven_margin * own)
     # the unemployed: what the labour force leaves over, by the district's industry mix
-    f = model.firms
-    employed = f.by_district_industry(f.employment, model.n_districts, sp.size)
+    employed = f.by_district_industry(f.employment, len(district_names), sp.size)
     u_rate = region.unemployment_rate
     per_district = employed.sum(axis=1)
     total_u = max(lf.sum() - per_district.sum(), u_rate / (1 - u_rate) * per_district.sum())
@@ -99,14 +124,14 @@ def initial_firms(model: RegionModel, rng: np.random.Generator) -> None:
     mix = np.where(
         per_district[:, None] > 0, employed / np.maximum(per_district, 1e-12)[:, None], 0
     )
-    pool, lp = model.labour, model.params.labour
+    pool, lp = labour, scenario.labour
     pool.unemployed[:, :-1] = unemployed[:, None] * mix * (1.0 - lp.initial_entrant_share)
     pool.unemployed[:, -1] = unemployed * lp.initial_entrant_share
     pool.skill[:, :-1] = lp.initial_skill
     pool.labour_force = per_district + pool.unemployed.sum(axis=1)
 
 
-def initial_market(model: RegionModel) -> Market:
+def initial_market(scenario: Scenario, space: IndustrySpace, firms: FirmTable) -> Market:
     """Calibrate demand so that every initial firm can sell what it produces at step 0.
 
     The region's firms hold ``regional_market_share`` of each export industry's external
@@ -117,8 +142,13 @@ def initial_market(model: RegionModel) -> Market:
     An industry the region already has exists, whatever the catalogue says of its birth:
     its birth moves to step 0 at the latest. Base demand is set so that the lifecycle
     level at step 0 (below 1 for an industry already in decline) gives today's demand.
+
+    Args:
+        scenario: the scenario (its market, region and labour parameters).
+        space: the industry space (births of present industries move to step 0).
+        firms: the initial firms (their market shares and value added are set here).
     """
-    f, sp, mp = model.firms, model.space, model.params.market
+    f, sp, mp = firms, space, scenario.market
     k = sp.size
     input_share = sp.io.sum(axis=1)
     gross_firm = f.employment * f.productivity / (1.0 - input_share[f.industry])
@@ -126,12 +156,12 @@ def initial_market(model: RegionModel) -> Market:
     present = gross > 0
     sp.birth[present] = np.minimum(sp.birth[present], 0.0)
     level0 = sp.lifecycle_demand(0)
-    sourcing = model.params.region.local_sourcing
+    sourcing = scenario.region.local_sourcing
     intermediate = sourcing * (sp.io.T @ gross)
     external = np.maximum(gross - intermediate, 0.2 * gross)
     share_total = np.full(k, mp.regional_market_share)
     ls = sp.local_services
-    wage_bill = model.params.labour.wage * float((sp.wage_level[f.industry] * f.employment).sum())
+    wage_bill = scenario.labour.wage * float((sp.wage_level[f.industry] * f.employment).sum())
     ls_demand = mp.local_services_share * wage_bill
     share_total[ls] = np.clip(external[ls] / max(ls_demand, 1e-9), 0.05, 0.95)
     base = np.where(present, external / share_total / np.maximum(level0, 1e-12), 0.0)
