@@ -66,7 +66,10 @@ def knowledge_levels(
         excluded; equal to the firm's own r where it sees nobody) and ``reach`` = Σ_j w_ij.
     """
     # only the industries present take part: absent ones add nothing to any field
-    present, ind = np.unique(industry, return_inverse=True)
+    present = np.flatnonzero(np.bincount(industry, minlength=relatedness.shape[0]))
+    compact = np.zeros(relatedness.shape[0], dtype=np.int64)
+    compact[present] = np.arange(len(present))
+    ind = compact[industry]
     n, k, m = len(x), len(present), len(sources)
     c = 2 * m  # channels: heat and count per mask
     width, height = shape if shape is not None else (int(x.max()) + 1, int(y.max()) + 1)
@@ -82,10 +85,12 @@ def knowledge_levels(
     kx, ky = axis_kernel(width, radius), axis_kernel(height, radius)
     field = kx @ sums.reshape(width, height * k * c)  # along x
     field = ky @ field.reshape(width, height, k * c)  # along y (the kernel is symmetric)
-    at_cell = field.reshape(width, height, k, c)[x, y]  # (n, k, c): each firm's own cell
-    # industry space: what a firm of industry i sees = sum_j weight(i, j) field_j
+    # industry space: what a firm of industry i sees = sum_j weight(i, j) field_j, at
+    # every cell as one matrix product, then read at each firm's cell and industry
     weights = relatedness[np.ix_(present, present)] + cluster_bonus * np.eye(k)
-    at_firm = (weights[ind][:, None, :] @ at_cell)[:, 0, :]  # (n, c)
+    by_channel = field.reshape(width, height, k, c).transpose(0, 1, 3, 2)
+    seen_by = (by_channel.reshape(-1, k) @ weights.T).reshape(width, height, c, k)
+    at_firm = seen_by[x, y, :, ind]  # (n, c)
     self_w = 1.0 + cluster_bonus  # relatedness with itself is 1
     out = []
     for j in range(m):
