@@ -157,18 +157,17 @@ def story(model: RegionModel) -> list[tuple[int, str]]:
     """
     lines = [(int(q), str(text)) for q, text in model.log]
     names = dict(zip(model.space.keys, model.space.names, strict=True))
-    ledger = model.ledger.to_frame()
-    for row in ledger.itertuples(index=False):
-        if int(row.step) <= 0:
+    districts = model.district_names
+    for d in model.ledger.entries.values():  # the ledger itself: no table every quarter
+        if d.step <= 0:
             continue
-        name = names.get(row.industry, row.industry)
-        district, districts = int(row.district), model.district_names
-        place = f" in {districts[district]}" if 0 <= district < len(districts) else ""
-        how = FUNDING_WORDS.get(str(row.funding), "")
+        name = names.get(d.industry, d.industry)
+        place = f" in {districts[d.district]}" if 0 <= d.district < len(districts) else ""
+        how = FUNDING_WORDS.get(d.funding, "")
         text = f"the first {name.lower()} firm opened{place}" + (f", {how}" if how else "")
-        if row.followers:
-            text += f"; {int(row.followers)} more followed"
-        lines.append((int(row.step), text))
+        if d.followers:
+            text += f"; {len(d.followers)} more followed"
+        lines.append((int(d.step), text))
     lines.sort(key=lambda t: t[0])
     return lines
 
