@@ -106,9 +106,12 @@ def Player(session: Session, large: bool = False, children=()) -> None:  # noqa:
             color="primary",
             disabled=at_end and not playing,
             style={"min-width": "90px"},
+            ripple=False,  # clicked again and again: no animation to repaint every time
             **size,
         )
-        solara.Button("Step", on_click=step, color="primary", disabled=playing or at_end, **size)
+        solara.Button(
+            "Step", on_click=step, color="primary", disabled=playing or at_end, ripple=False, **size
+        )
         for child in children:
             solara.display(child)
         with solara.Div(style={"width": "200px" if large else "170px"}):
