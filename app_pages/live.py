@@ -161,7 +161,7 @@ def Notices(session: Session) -> None:
         ui.text(
             "p",
             f"{ind['employment']:,.0f} jobs · unemployment {ind['unemployment_rate']:.1%} · "
-            f"{ind['firms']:,.0f} firms · {ind['discoveries']:,.0f} discoveries",
+            f"{ind['firms']:,.0f} firms · {view.discovery_count(model):,} discoveries so far",
             "mesoscape-status",
             "margin: 0; font-size: 1.05em",
         )

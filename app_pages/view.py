@@ -234,6 +234,11 @@ def districts_table(model: RegionModel) -> pd.DataFrame:
     return now[["district", "employment", "diversity", "complexity"]].reset_index(drop=True)
 
 
+def discovery_count(model: RegionModel) -> int:
+    """Industries new to the region entered since the start (the indicator counts per quarter)."""
+    return int(model.ledger.discoveries)
+
+
 def discoveries(model: RegionModel) -> pd.DataFrame:
     """The discovery ledger (one row per industry new to the region)."""
     return model.ledger.to_frame()

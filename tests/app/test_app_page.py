@@ -107,6 +107,8 @@ def test_story_tells_discoveries_in_plain_language():
     lines = view.story_lines(s.model)
     firsts = [line for line in lines if "The first " in line and "firm opened" in line]
     assert firsts
+    # the page's status counts every discovery so far (the indicator counts this quarter's)
+    assert view.discovery_count(s.model) == len(firsts)
     assert all(line.startswith("Year ") for line in lines)
     # each says where: the district the founder opened in, from the discovery ledger
     ledger = s.model.ledger.to_frame()
