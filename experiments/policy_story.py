@@ -30,8 +30,9 @@ The scenarios (built-in, plus variants made with ``with_params``):
 
 Measures per run beyond ``experiments.outcomes``: *followers* (firms that entered an
 industry new to the region after its pioneer: the sum over such industries of their
-peak firm count minus one), the *success rate* of experiments (succeeded / resolved over
-the run), the mean *service gap* over the quarters after the shock, the mean *entry
+peak firm count minus one), the *success rate* of experiments in the policy's target
+industries (succeeded / resolved over the run, each experiment judged against the targets of
+the quarter it ended), the mean *service gap* over the quarters after the shock, the mean *entry
 quarter* of the catalogue's emerging industries (born after quarter 0; one never entered
 counts as the last quarter + 1), and the final employment mix by industry (for path
 dependence: the mean total-variation distance between the mixes of two seeds).
@@ -87,8 +88,8 @@ STORIES = (
           REFERENCE, "decline_bottom_up", "new_industry_jobs_end",
           "jobs in industries new to the region at the end", +1),
     Story("bottom-up targets' experiments succeed more often than top-down targets'",
-          "decline_bottom_up_top_down", "decline_bottom_up", "success_rate",
-          "success rate of experiments (same instrument mix)", +1),
+          "decline_bottom_up_top_down", "decline_bottom_up", "target_success_rate",
+          "success rate of experiments in the strategy's targets", +1),
     Story("strong_institutions lowers the service gap", REFERENCE, "strong_institutions",
           "service_gap", "mean service gap after the shock", -1),
     Story("foresight brings emerging industries in earlier", "foresight_off", "foresight",
@@ -113,11 +114,14 @@ EXPLANATIONS = {
         "(better in 15 of 30 futures, the same in 10): the fund's effect is real and small"
     ),
     "bottom-up targets' experiments succeed more often than top-down targets'": (
-        "expectation measured too coarsely: the measure is the success rate of all "
-        "experiments in the region, most of which are in industries neither strategy "
-        "targets, so a difference in the targets' success is diluted to nothing; the check "
-        "needs the success rate of experiments in each strategy's targets (not yet recorded "
-        "per experiment)"
+        "expectation wrong as a rate: bottom-up's targets draw far more experiments than "
+        "top-down's (about 400 against 140 resolved a run, 222 against 83 successes, means "
+        "over seeds 1-10) but each succeeds about as often; entrepreneurs choose where to "
+        "experiment by their own fit (Entrepreneurship.values), so the few who try a "
+        "top-down target are those who fit it (mean fit of the experimenters 0.50, against "
+        "0.45 in bottom-up's targets, whose grants also draw in marginal entrepreneurs; "
+        "seeds 1-5): the strategy changes how much is tried in the targets, not the odds "
+        "of one try"
     ),
 }
 GENERIC = (
@@ -173,6 +177,11 @@ def story_run(scenario: Scenario, seed: int, steps: int | None) -> dict[str, Any
     followers = float(sum(firms[k].max() - 1 for k in entered))
     resolved = series["experiments_succeeded"].sum() + series["experiments_failed"].sum()
     success = float(series["experiments_succeeded"].sum() / resolved) if resolved else 0.0
+    won, lost = (
+        series["target_experiments_succeeded"].sum(),
+        series["target_experiments_failed"].sum(),
+    )
+    target_success = float(won / (won + lost)) if won + lost else float("nan")
     onset = shock_step([scenario]) or 0
     gap = float(series.loc[series["step"] > onset, "service_gap"].mean())
     born = [i.key for i in scenario.catalogue.industries if i.lifecycle.birth > 0]
@@ -185,6 +194,7 @@ def story_run(scenario: Scenario, seed: int, steps: int | None) -> dict[str, Any
     extra = {
         "followers": followers,
         "success_rate": success,
+        "target_success_rate": target_success,
         "service_gap": gap,
         "emerging_entry": float(np.mean(entry)) if entry else float("nan"),
     }

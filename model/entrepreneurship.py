@@ -387,14 +387,17 @@ class Entrepreneurship:
             chance = success_probability(p, fit, o.pool_fit[d, k], support, o.growth[k],
                                          o.complexity[k], o.risk[k])  # fmt: skip
         success = ends & (u[:, 1] < chance)
+        targets = set(self.policy.targets)
         winners = []
         for e, ok, done, won in zip(running, paid.tolist(), ends.tolist(), success.tolist(),
                                     strict=True):  # fmt: skip
             if won:
                 winners.append(e)
+                flows.target_experiments_succeeded += e.target in targets
             elif not ok or done:
                 e.give_up(self.labour)
                 flows.experiments_failed += 1
+                flows.target_experiments_failed += e.target in targets
             else:
                 self.entrepreneurs.append(e)
         self.found_firms(winners, quarter, flows)

@@ -67,6 +67,8 @@ class QuarterFlows(Births):
     experiments_started: int = 0
     experiments_succeeded: int = 0
     experiments_failed: int = 0
+    target_experiments_succeeded: int = 0  # of those, in the policy's target industries
+    target_experiments_failed: int = 0
     startup_discoveries: int = 0  # discoveries by successful experiments
     spending: dict[str, float] = field(default_factory=no_spending)
 

@@ -485,6 +485,31 @@ def test_an_experiment_runs_its_quarters_then_ends(monkeypatch):
     assert x.outcome == "failed" and not x.ran_out
 
 
+@pytest.mark.parametrize("chance", [0.0, 1.0])
+def test_experiments_in_the_policys_targets_are_counted_apart(monkeypatch, chance):
+    always(monkeypatch, chance)  # every experiment that ends fails (0) or succeeds (1)
+    model = RegionModel(busy(), seed=0)
+    model.step()
+    e, sp = model.entrepreneurship, model.space
+    target, other = sp.index("engine_components"), sp.index("plastics")
+    model.policy.targets = [target]
+    running = [starter(model, k, savings=100.0) for k in (target, other, target)]
+    totals = QuarterFlows()
+    for q in range(model.params.entrepreneurs.experiment_quarters):
+        flows = QuarterFlows()
+        e.experiment(running, model.quarter + q, flows)
+        running = e.entrepreneurs
+        for name in ("experiments_succeeded", "experiments_failed",
+                     "target_experiments_succeeded", "target_experiments_failed"):  # fmt: skip
+            setattr(totals, name, getattr(totals, name) + getattr(flows, name))
+    won, lost = (3, 0) if chance else (0, 3)
+    assert (totals.experiments_succeeded, totals.experiments_failed) == (won, lost)
+    assert (totals.target_experiments_succeeded, totals.target_experiments_failed) == (
+        won * 2 // 3,
+        lost * 2 // 3,
+    )
+
+
 def test_experiment_cost_rises_with_complexity():
     model = RegionModel(busy(), seed=0)
     o = model.entrepreneurship.outlook
