@@ -142,20 +142,20 @@ def Notices(session: Session) -> None:
     session.tick.value, session.epoch.value  # noqa: B018 - subscribe
     with session.lock:
         model = session.model
+        # One notice element whatever the state: a conditional sibling shifts the children
+        # and the browser could keep a stale copy of the line after it.
+        notice, css, style = "", "mesoscape-notice", "display: none"
         if session.at_end():
-            ui.text(
-                "div",
+            notice = (
                 f"The run has reached its horizon ({view.horizon(model)} quarters, "
-                f"{view.horizon(model) // 4} years). Press Reset to start again.",
-                "mesoscape-message mesoscape-horizon",
+                f"{view.horizon(model) // 4} years). Press Reset to start again."
             )
+            css, style = "mesoscape-notice mesoscape-message mesoscape-horizon", ""
         elif session.pending():
-            ui.text(
-                "div",
-                "You changed the scenario, a lever or the seed: press Reset to apply.",
-                "mesoscape-hint mesoscape-pending",
-                "background: #fff8e1; padding: 4px 8px",
-            )
+            notice = "You changed the scenario, a lever or the seed: press Reset to apply."
+            css = "mesoscape-notice mesoscape-hint mesoscape-pending"
+            style = "background: #fff8e1; padding: 4px 8px"
+        ui.text("div", notice, css, style)
         ui.text("p", session.describe_run(), "mesoscape-applied", "margin: 0")
         ind = view.indicators(model)
         ui.text(

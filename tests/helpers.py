@@ -195,6 +195,7 @@ class GrantPolicy:
     def __init__(self, per_quarter: float, industries: set[int] | None = None) -> None:
         self.per_quarter = per_quarter
         self.industries = industries
+        self.targets = sorted(industries or ())  # as ``PolicyMaker.targets``
         self.available = 0.0
         self.granted = 0.0
         self.budget_cuts: list[float] = []

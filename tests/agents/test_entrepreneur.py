@@ -54,6 +54,7 @@ class Grants:
 
     def __init__(self, per_quarter: float) -> None:
         self.per_quarter = per_quarter
+        self.targets: list[int] = []  # no target industries (``PolicyMaker.targets``)
         self.available = 0.0
         self.granted = 0.0
 
