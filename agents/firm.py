@@ -36,7 +36,7 @@ class Firm(CellAgent):
         model: the Mesa model it is registered with (Mesa agents are constructed with
             their model); nothing of it is read.
         cell: the grid cell it sits on.
-        table: the firm table holding its row (it sets ``row`` when the row is added).
+        table: the firm table holding its row (it sets ``slot`` when the row is added).
         keys: the catalogue's industry keys, in index order.
     """
 
@@ -46,7 +46,12 @@ class Firm(CellAgent):
         self.cell = cell
         self.table = table
         self.keys = keys
-        self.row = -1
+        self.slot = -1  # the table's permanent handle of this firm; ``row`` follows from it
+
+    @property
+    def row(self) -> int:
+        """The firm's current row in the table (-1 before it is added or after it left)."""
+        return self.table.row_of(self.slot) if self.slot >= 0 else -1
 
     def _get(self, name: str):
         if self.row < 0:

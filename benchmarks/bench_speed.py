@@ -8,6 +8,7 @@ measures, and prints as a table and as JSON (``--json``, default
   per agent-step (agents = Mesa agents alive, summed over steps), the median of the repeats;
 * Mesa's ``BoltzmannWealth`` (10,000 agents) and ``Schelling`` (100 x 100) from the
   installed Mesa, measured the same way in the same process, and the throughput ratios;
+* the start-up of a fresh process (imports, cached compiled kernels, set-up, one quarter);
 * a scale series: the heartland region with firms, employment and labour force multiplied
   to about 10k, 30k and 100k firms, each in its own process (so its peak memory is its
   own): set-up time, CPU time per quarter, peak resident memory, and the fitted exponent of
@@ -154,6 +155,27 @@ def scale_series() -> list[dict[str, float]]:
     return out
 
 
+def measure_start_up() -> dict[str, float]:
+    """CPU time of a fresh process up to the end of the default run's first quarter.
+
+    Imports (numpy, pandas, Mesa, numba and its cached compiled kernels), set-up and one
+    quarter: what a single ``mesoscape run`` pays once, and each sweep worker once.
+    """
+    code = (
+        f"import sys, time; sys.path.insert(0, {str(ROOT)!r}); "
+        "from benchmarks.bench_speed import pin; pin(); "
+        "from model import RegionModel; from scenarios import load_scenario; "
+        "RegionModel(load_scenario('baseline'), seed=1).step(); print(time.process_time())"
+    )
+    runs = []
+    for _ in range(3):
+        done = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+        )
+        runs.append(float(done.stdout.strip().splitlines()[-1]))
+    return {"cpu_s": statistics.median(runs)}
+
+
 def growth_exponent(series: list[dict[str, float]]) -> float:
     """Least-squares slope of log(time per quarter) against log(firms)."""
     x = np.log([s["firms"] for s in series])
@@ -227,6 +249,11 @@ def main(argv: list[str] | None = None) -> dict:
             f"{r['us_per_agent_step']:>14.2f} {ratio:>11.1f}x"
         )
     report: dict = {"machine": machine, "reference": refs}
+    report["start_up"] = measure_start_up()
+    print(
+        f"\na fresh process up to its first quarter: {report['start_up']['cpu_s']:.2f} s CPU "
+        "(imports, compiled kernels, set-up)"
+    )
     if not args.skip_scale:
         series = scale_series()
         report["scale"] = series

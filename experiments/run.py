@@ -21,7 +21,7 @@ from scenarios import Scenario, describe_field, load_scenario, scenario_to_toml,
 
 #: the most steps a scenario may have (the schema's bound)
 STEPS_MAX = next(m.le for m in Scenario.model_fields["steps"].metadata if hasattr(m, "le"))
-PACKAGES = ("mesoscape", "mesa", "numpy", "pandas", "pyarrow", "pydantic")
+PACKAGES = ("mesoscape", "mesa", "numpy", "numba", "pandas", "pyarrow", "pydantic")
 
 
 @dataclass

@@ -4,8 +4,10 @@ The Mesa ``Firm`` agents are thin views on their row; every computation that is 
 for all firms runs on these arrays (``model.firms.Firms`` holds the behaviours). Storage
 grows by doubling, so adding a firm costs amortised O(1); each field is exposed as a view
 of the living rows (``table.employment`` is an array of ``len(table)``; assigning to it
-writes into the storage). Rows are compacted when firms exit, and each agent's ``row`` is
-updated. Views are invalidated by ``add`` and ``remove``: re-read them afterwards.
+writes into the storage). Rows are compacted when firms exit. Each agent holds a permanent
+``slot``; the table maps slots to rows (``row_of``), so compaction rewrites one array, not
+an attribute of every agent. Views are invalidated by ``add`` and ``remove``: re-read them
+afterwards.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+from model import kernels
 
 if TYPE_CHECKING:
     from agents.firm import Firm
@@ -91,7 +95,10 @@ class FirmTable:
         self.n_capabilities = n_capabilities
         self._n = 0
         self._columns: dict[str, np.ndarray] = {}
+        self._slots = np.zeros(0, dtype=np.int64)  # slot of the firm in each row
         self._allocate(INITIAL_CAPACITY)
+        self._row_of_slot = np.full(INITIAL_CAPACITY, -1, dtype=np.int64)  # -1: gone
+        self._slots_used = 0
         self.agents: list[Firm] = []
 
     def __len__(self) -> int:
@@ -106,6 +113,13 @@ class FirmTable:
         for name, arr in old.items():
             new[name][:n] = arr[:n]
         self._columns = new
+        slots = np.full(capacity, -1, dtype=np.int64)
+        slots[:n] = self._slots[:n]
+        self._slots = slots
+
+    def row_of(self, slot: int) -> int:
+        """The row of the firm holding ``slot`` (-1 once it has left)."""
+        return int(self._row_of_slot[slot])
 
     def add(self, agents: list[Firm], proficiency: np.ndarray, **values: Any) -> np.ndarray:
         """Append firms; return their rows.
@@ -128,8 +142,16 @@ class FirmTable:
             self._columns[name][n : n + m] = value
         self._columns["proficiency"][n : n + m] = proficiency
         self._n = n + m
-        for row, agent in zip(rows.tolist(), agents, strict=True):
-            agent.row = row
+        first_slot = self._slots_used
+        if first_slot + m > len(self._row_of_slot):  # grows by doubling, as the rows do
+            grown = np.full(max(2 * len(self._row_of_slot), first_slot + m), -1, dtype=np.int64)
+            grown[:first_slot] = self._row_of_slot[:first_slot]
+            self._row_of_slot = grown
+        self._row_of_slot[first_slot : first_slot + m] = rows
+        self._slots_used = first_slot + m
+        self._slots[n : n + m] = np.arange(first_slot, first_slot + m)
+        for slot, agent in enumerate(agents, start=first_slot):
+            agent.slot = slot
         self.agents.extend(agents)
         return rows
 
@@ -145,17 +167,16 @@ class FirmTable:
             arr[:kept] = arr[:n][keep]
             arr[kept:n] = DEFAULTS.get(name, 0)
         self._n = kept
-        for i in np.asarray(rows).tolist():
-            self.agents[i].row = -1
-        first = int(np.min(rows))
+        slots = self._slots
+        self._row_of_slot[slots[rows]] = -1
+        slots[:kept] = slots[:n][keep]
+        slots[kept:n] = -1
+        self._row_of_slot[slots[:kept]] = np.arange(kept)
         self.agents = [a for a, k in zip(self.agents, keep.tolist(), strict=True) if k]
-        for i in range(first, kept):  # rows before the first removed one stay
-            self.agents[i].row = i
 
     def fit(self, requires: np.ndarray) -> np.ndarray:
         """Capability fit: mean proficiency over the capabilities each firm's industry needs."""
-        req = requires[self.industry]
-        return (self.proficiency * req).sum(axis=1) / np.maximum(req.sum(axis=1), 1.0)
+        return kernels.capability_fit(self.proficiency, requires, self.industry)
 
     def by_industry(self, values: np.ndarray, n_industries: int) -> np.ndarray:
         """Sum ``values`` over firms per industry."""

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from model import kernels
 from model.demography import Foundings
 from model.firm_table import FirmTable
 from model.spillovers import knowledge_levels
@@ -135,13 +136,10 @@ class Firms(FirmTable):
         fill = np.where(demand > 0, hires / np.maximum(demand, 1e-12), 0.0)
         got = want * fill[self.district, self.industry]
         q = quality[self.district, self.industry]
-        total = self.employment + got
-        req = space.requires[self.industry]
-        blended = (
-            self.employment[:, None] * self.proficiency + got[:, None] * q[:, None] * req
-        ) / np.maximum(total, 1e-12)[:, None]
-        self.proficiency = np.where(req > 0, blended, self.proficiency)
-        self.employment = total
+        self.proficiency = kernels.blend_hires(
+            self.proficiency, self.employment, got, q, space.requires, self.industry
+        )
+        self.employment = self.employment + got
         return Hiring(float(got.sum()), float(fire.sum()))
 
     # ------------------------------------------------------------------ 4. learn
@@ -248,10 +246,9 @@ class Firms(FirmTable):
     def learn(self, requires: np.ndarray) -> None:
         """Learning by doing in required capabilities; depreciation of unused ones."""
         p = self.params
-        req = requires[self.industry]
-        used = self.proficiency + p.learning_by_doing * (1.0 - self.proficiency)
-        unused = self.proficiency * (1.0 - p.depreciation)
-        self.proficiency = np.where(req > 0, used, unused)
+        self.proficiency = kernels.learn(
+            self.proficiency, requires, self.industry, p.learning_by_doing, p.depreciation
+        )
 
     # ------------------------------------------------------------------ 5. request services
 
@@ -260,11 +257,9 @@ class Firms(FirmTable):
 
         Sets and returns ``requested``: the capability index, or -1 for no request.
         """
-        req = requires[self.industry] > 0
-        masked = np.where(req, self.proficiency, np.inf)
-        weakest = masked.argmin(axis=1)
-        low = masked[np.arange(len(self)), weakest] < threshold
-        self.requested = np.where(low, weakest, -1)
+        self.requested = kernels.weakest_required(
+            self.proficiency, requires, self.industry, threshold
+        )
         return self.requested
 
     # ------------------------------------------------------------------ 6. diversify or exit

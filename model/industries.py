@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -33,6 +33,7 @@ class IndustrySpace:
     wage_level: np.ndarray | None = None  # K, relative wage; set at set-up from the region
     emerging_start: float = 0.05  # demand of a newborn industry, share of its peak
     unborn_growth: float = 1.0  # expected growth of an industry due within the horizon
+    _demand_memo: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @classmethod
     def from_catalogue(
@@ -92,8 +93,23 @@ class IndustrySpace:
         Existing industries start at 1 and, if ``growth > 0``, grow logistically toward
         ``peak``. Emerging industries are 0 before birth, then start at ``emerging_start`` of
         their peak and grow logistically. After ``decline_onset`` demand shrinks by
-        ``decline_rate`` per quarter.
+        ``decline_rate`` per quarter. The result is read-only: it is remembered for the
+        quarters asked about most recently, as long as the lifecycle arrays are unchanged.
         """
+        key = (float(t), *(a.tobytes() for a in self._lifecycle_arrays()))
+        cached = self._demand_memo.get(key)
+        if cached is None:
+            cached = self._lifecycle_demand(float(t))
+            cached.flags.writeable = False
+            if len(self._demand_memo) >= 16:
+                self._demand_memo.pop(next(iter(self._demand_memo)))
+            self._demand_memo[key] = cached
+        return cached
+
+    def _lifecycle_arrays(self) -> tuple[np.ndarray, ...]:
+        return self.birth, self.growth, self.peak, self.decline_onset, self.decline_rate
+
+    def _lifecycle_demand(self, t: float) -> np.ndarray:
         age = t - self.birth
         born = age >= 0
         emerging = self.birth > 0

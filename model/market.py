@@ -8,6 +8,7 @@ local multiplier), and suppliers sell part of their output to local buyers (valu
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -228,12 +229,13 @@ class Market:
             d = max(self.base_demand[industry] * self.params.entry_demand_floor, 1e-9)
         if d > 0:
             b = d * regional + m - target
-            share = (-b + np.sqrt(b * b + 4.0 * d * target * regional)) / (2.0 * d)
+            disc = b * b + 4.0 * d * target * regional
+            share = (-b + (math.sqrt(disc) if disc >= 0 else math.nan)) / (2.0 * d)
             if regional <= 0:  # alone in the region: all intermediate demand is its own
                 share = max(target - m, 0.0) / d
         else:  # only local buyers: s / (R + s) x M = g
             share = target * regional / (m - target) if m > target else 0.5
-        return float(np.clip(share, 1e-6, self.params.max_entry_share))
+        return float(min(max(share, 1e-6), self.params.max_entry_share))  # np.clip, on floats
 
     def sales(self, firms: FirmTable) -> np.ndarray:
         """Gross output of each firm.

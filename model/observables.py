@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model import complexity, metrics
+from model import complexity, kernels, metrics
 from model.quarter import INSTRUMENTS, QuarterFlows
 from model.recorder import Recorder
 
@@ -88,7 +88,7 @@ def competencies(
     requirements times their remaining skill, new entrants what they were taught.
     """
     f = firms
-    employed = (f.employment[:, None] * f.proficiency * space.requires[f.industry]).sum(axis=0)
+    employed = kernels.held_capabilities(f.proficiency, f.employment, space.requires, f.industry)
     unemployed = ((pool.unemployed[:, :-1] * pool.skill[:, :-1]).sum(axis=0)) @ space.requires
     entrants = pool.unemployed[:, -1].sum() * taught
     return employed + unemployed + entrants

@@ -7,7 +7,7 @@ import pytest
 
 from model import RegionModel
 from model.firm_table import ORIGINS
-from model.streams import Streams, lineage_id, philox4x32
+from model.streams import Streams, lineage_id, philox4x32, philox4x32_numpy
 from scenarios import load_scenario
 from scenarios.schema import Allocation, PolicyParams
 from tests.helpers import small_scenario
@@ -52,6 +52,31 @@ def test_different_seeds_differ():
 def test_philox_matches_the_reference_implementation(counter, key, expected):
     words = philox4x32(tuple(np.array([c], dtype=np.uint64) for c in counter), key)
     assert tuple(int(w[0]) for w in words) == expected
+
+
+def test_compiled_philox_gives_the_bits_of_the_numpy_reference():
+    rng = np.random.default_rng(3)
+    counter = tuple(rng.integers(0, 2**32, size=5_000, dtype=np.uint64) for _ in range(4))
+    key = (0xA4093822, 0x299F31D0)
+    for rounds in (1, 7, 10):
+        for got, want in zip(
+            philox4x32(counter, key, rounds), philox4x32_numpy(counter, key, rounds), strict=True
+        ):
+            assert got.dtype == np.uint64 and np.array_equal(got, want)
+
+
+def test_keyed_uniforms_are_the_reference_words_as_doubles():
+    s, ids = Streams(8), lineage_id(0, 0, np.arange(300))
+    lo, hi = ids & np.uint64(0xFFFFFFFF), ids >> np.uint64(32)
+    q, sid = np.full(300, 9, dtype=np.uint64), np.full(300, 4 << 16, dtype=np.uint64)
+    u = s.uniform("firms", 9, ids, k=3)
+    for block in (0, 1):
+        w = philox4x32_numpy((lo, hi, q, sid | np.uint64(block)), s.key)
+        a = ((w[0] >> np.uint64(5)) * np.uint64(1 << 26) + (w[1] >> np.uint64(6))) / 2.0**53
+        b = ((w[2] >> np.uint64(5)) * np.uint64(1 << 26) + (w[3] >> np.uint64(6))) / 2.0**53
+        assert np.array_equal(u[:, 2 * block], a)
+        if block == 0:
+            assert np.array_equal(u[:, 1], b)
 
 
 def test_keyed_draws_depend_only_on_seed_stream_quarter_and_identity():
