@@ -162,14 +162,15 @@ class FirmTable:
         n = self._n
         keep = np.ones(n, dtype=bool)
         keep[rows] = False
-        kept = int(keep.sum())
+        stay = np.flatnonzero(keep)
+        kept = len(stay)
         for name, arr in self._columns.items():
-            arr[:kept] = arr[:n][keep]
+            kernels.compact(arr, stay)
             arr[kept:n] = DEFAULTS.get(name, 0)
         self._n = kept
         slots = self._slots
         self._row_of_slot[slots[rows]] = -1
-        slots[:kept] = slots[:n][keep]
+        kernels.compact(slots, stay)
         slots[kept:n] = -1
         self._row_of_slot[slots[:kept]] = np.arange(kept)
         self.agents = [a for a, k in zip(self.agents, keep.tolist(), strict=True) if k]

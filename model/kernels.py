@@ -1,4 +1,4 @@
-"""Compiled per-firm arithmetic over capabilities (numba), bit for bit numpy's.
+"""Compiled per-firm arithmetic (numba), bit for bit numpy's.
 
 The firm population's capability arrays are firms x capabilities; in numpy every step of a
 formula over them is a pass over the whole array and a temporary. These kernels make one
@@ -57,13 +57,16 @@ def numpy_sum(a):  # pragma: no cover - compiled
 def capability_fit(proficiency, requires, industry):  # pragma: no cover - compiled
     """Per firm: sum(proficiency x requires) / max(sum(requires), 1) over its industry's row."""
     n, c = proficiency.shape
+    needed = np.empty(requires.shape[0])
+    for k in range(requires.shape[0]):
+        needed[k] = max(numpy_sum(requires[k]), 1.0)
     out = np.empty(n)
     prod = np.empty(c)
     for i in range(n):
         req = requires[industry[i]]
         for j in range(c):
             prod[j] = proficiency[i, j] * req[j]
-        out[i] = numpy_sum(prod) / max(numpy_sum(req), 1.0)
+        out[i] = numpy_sum(prod) / needed[industry[i]]
     return out
 
 
@@ -127,3 +130,11 @@ def held_capabilities(proficiency, employment, requires, industry):  # pragma: n
         for j in range(c):
             out[j] += employment[i] * proficiency[i, j] * req[j]
     return out
+
+
+@njit(cache=True, nogil=True)
+def compact(arr, kept):  # pragma: no cover - compiled
+    """In place: row i of ``arr`` becomes row ``kept[i]`` (``kept`` increasing, kept[i] >= i)."""
+    for i in range(kept.shape[0]):
+        if kept[i] != i:
+            arr[i] = arr[kept[i]]

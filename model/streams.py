@@ -151,15 +151,25 @@ def lineage_id(parent: np.ndarray | int, quarter: np.ndarray | int, slot: np.nda
     parent = np.asarray(parent, dtype=np.uint64)
     quarter, slot = np.broadcast_arrays(np.asarray(quarter), np.asarray(slot))
     parent = np.broadcast_to(parent, quarter.shape)
-    counter = (
-        parent & _LOW,
-        parent >> _32,
-        quarter.astype(np.int64).astype(np.uint64) & _LOW,
-        slot.astype(np.int64).astype(np.uint64) & _LOW,
+    q = quarter.astype(np.int64).astype(np.uint64).ravel()
+    s = slot.astype(np.int64).astype(np.uint64).ravel()
+    k0, k1 = (np.uint64(w) for w in _LINEAGE_KEY)
+    return _lineage_kernel(np.ascontiguousarray(parent).ravel(), q, s, k0, k1).reshape(
+        quarter.shape
     )
-    w0, w1, _, _ = philox4x32(counter, _LINEAGE_KEY)
-    uid = (w0 << _32) | w1
-    return np.where(uid == 0, np.uint64(1), uid)
+
+
+@njit(cache=True, nogil=True)
+def _lineage_kernel(parent, quarter, slot, k0, k1):  # pragma: no cover - compiled
+    low, s32 = np.uint64(0xFFFFFFFF), np.uint64(32)
+    out = np.empty(parent.shape[0], dtype=np.uint64)
+    for i in range(parent.shape[0]):
+        w0, w1, _, _ = _philox_one(
+            parent[i] & low, parent[i] >> s32, quarter[i] & low, slot[i] & low, k0, k1, 10
+        )
+        uid = (w0 << s32) | w1
+        out[i] = uid if uid != 0 else np.uint64(1)
+    return out
 
 
 def normal_from_uniform(u: np.ndarray) -> np.ndarray:

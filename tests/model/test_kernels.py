@@ -92,3 +92,17 @@ def test_held_capabilities(seed):
     staff = np.random.default_rng(200 + seed).uniform(0, 80, len(ind))
     want = (staff[:, None] * prof * req[ind]).sum(axis=0)
     assert np.array_equal(kernels.held_capabilities(prof, staff, req, ind), want)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.int64, np.uint64, np.bool_])
+def test_compact_keeps_the_given_rows_in_order(dtype):
+    rng = np.random.default_rng(3)
+    arr = (rng.random(50) * 100).astype(dtype)
+    keep = np.flatnonzero(rng.random(50) < 0.6)
+    want = arr[keep].copy()
+    kernels.compact(arr, keep)
+    assert np.array_equal(arr[: len(keep)], want)
+    rows = rng.random((50, 4))
+    want_rows = rows[keep].copy()
+    kernels.compact(rows, keep)
+    assert np.array_equal(rows[: len(keep)], want_rows)

@@ -181,3 +181,16 @@ def test_firms_in_both_paired_runs_draw_the_same_numbers_after_divergence():
 def test_a_bad_seed_is_refused_with_a_clear_message(seed):
     with pytest.raises(ValueError, match="seed: .* allowed: a whole number >= 0"):
         RegionModel(small_scenario(), seed=seed)
+
+
+def test_lineage_ids_are_the_reference_philox_words():
+    parents = np.array([0, 1, 2**63 + 5, 2**64 - 1], dtype=np.uint64)
+    quarter, slot = np.array([0, 3, 40, 119]), np.array([0, 1, 2, 7])
+    low, s32 = np.uint64(0xFFFFFFFF), np.uint64(32)
+    w = philox4x32_numpy(
+        (parents & low, parents >> s32, quarter.astype(np.uint64), slot.astype(np.uint64)),
+        (0x6D65736F, 0x73636170),
+    )
+    want = (w[0] << s32) | w[1]
+    assert np.array_equal(lineage_id(parents, quarter, slot), np.where(want == 0, 1, want))
+    assert lineage_id(5, 2, 1).shape == ()
