@@ -23,6 +23,8 @@ import numpy as np
 RECOVERY_TOLERANCE = 0.01
 """Relative band around the baseline within which a series counts as recovered."""
 
+_TINY = np.finfo(float).tiny  # the smallest normal double
+
 
 def _nonneg(x: np.ndarray, name: str, ndim: int | tuple[int, ...] = 1) -> np.ndarray:
     """Return ``x`` as a float array after checking dimension, finiteness and sign.
@@ -35,9 +37,11 @@ def _nonneg(x: np.ndarray, name: str, ndim: int | tuple[int, ...] = 1) -> np.nda
     allowed = (ndim,) if isinstance(ndim, int) else ndim
     if arr.ndim not in allowed:
         raise ValueError(f"{name} must have ndim in {allowed}, got shape {arr.shape}")
-    if not np.all(np.isfinite(arr)):
-        raise ValueError(f"{name} must be finite")
-    if np.any(arr < 0):
+    # one pass each for the minimum and the maximum (NaN fails both comparisons); the
+    # messages are decided only when something is wrong
+    if arr.size and not (arr.min() >= 0.0 and arr.max() < np.inf):
+        if not np.all(np.isfinite(arr)):
+            raise ValueError(f"{name} must be finite")
         raise ValueError(f"{name} must be nonnegative")
     return arr
 
@@ -50,7 +54,7 @@ def _safe_divide(num: np.ndarray, den: np.ndarray) -> np.ndarray:
     """
     num, den = np.broadcast_arrays(np.asarray(num, dtype=float), np.asarray(den, dtype=float))
     out = np.zeros(num.shape, dtype=float)
-    np.divide(num, den, out=out, where=np.abs(den) >= np.finfo(float).tiny)
+    np.divide(num, den, out=out, where=np.abs(den) >= _TINY)
     return out
 
 

@@ -325,3 +325,23 @@ def test_prop_scalar_metrics_never_nan(x):
     assert all(math.isfinite(v) for v in values)
     out = resilience(x, x[::-1], 0)
     assert math.isfinite(out["depth"]) and 0.0 <= out["depth"] <= 1.0
+
+
+@pytest.mark.parametrize(
+    ("bad", "message"),
+    [
+        ([1.0, np.nan], "must be finite"),
+        ([np.inf, 1.0], "must be finite"),
+        ([-np.inf, 1.0], "must be finite"),
+        ([1.0, -0.5], "must be nonnegative"),
+        ([-1e-300], "must be nonnegative"),
+    ],
+)
+def test_metrics_reject_bad_employment_with_the_reason(bad, message):
+    with pytest.raises(ValueError, match=message):
+        entropy(np.array(bad))
+
+
+def test_metrics_accept_empty_zero_and_negative_zero_employment():
+    assert entropy(np.array([])) == 0.0
+    assert entropy(np.array([0.0, -0.0])) == 0.0
