@@ -67,7 +67,10 @@ def shares(x: np.ndarray) -> np.ndarray:
     Returns:
         ``x / x.sum()``; an all-zero (or empty) ``x`` gives all zeros.
     """
-    arr = _nonneg(x, "x")
+    return _shares(_nonneg(x, "x"))
+
+
+def _shares(arr: np.ndarray) -> np.ndarray:
     total = arr.sum()
     return arr / total if total > 0 else np.zeros_like(arr)
 
@@ -81,7 +84,12 @@ def entropy(employment: np.ndarray) -> float:
     Returns:
         ``-sum(s * ln s)`` with ``0 * ln 0 = 0``, in ``[0, ln n]``; 0 for all-zero input.
     """
-    s = shares(employment)
+    return _entropy(_nonneg(employment, "x"))
+
+
+def _entropy(arr: np.ndarray) -> float:
+    """``entropy`` of an already checked float array."""
+    s = _shares(arr)
     s = s[s > 0]
     return float(-np.sum(s * np.log(s)))
 
@@ -114,7 +122,7 @@ def related_unrelated_variety(employment: np.ndarray, sector_of: np.ndarray) -> 
     sector_emp = np.bincount(idx, weights=emp, minlength=int(idx.max(initial=-1)) + 1)
     unrelated = entropy(sector_emp)
     p = shares(sector_emp)
-    related = sum(p[g] * entropy(emp[idx == g]) for g in range(len(p)) if p[g] > 0)
+    related = sum(p[g] * _entropy(emp[idx == g]) for g in range(len(p)) if p[g] > 0)
     return float(related), unrelated
 
 
