@@ -148,11 +148,16 @@ def scale_series() -> list[dict[str, float]]:
             "from benchmarks.bench_speed import measure_scale, pin; pin(); "
             f"print(json.dumps(measure_scale({firms})))"
         )
-        done = subprocess.run(
-            [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
-        )
-        out.append(json.loads(done.stdout.strip().splitlines()[-1]))
+        out.append(json.loads(last_line_of(code)))
     return out
+
+
+def last_line_of(code: str) -> str:
+    """The last line ``code`` prints when run in a fresh Python process."""
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    return done.stdout.strip().splitlines()[-1]
 
 
 def measure_start_up() -> dict[str, float]:
@@ -167,13 +172,7 @@ def measure_start_up() -> dict[str, float]:
         "from model import RegionModel; from scenarios import load_scenario; "
         "RegionModel(load_scenario('baseline'), seed=1).step(); print(time.process_time())"
     )
-    runs = []
-    for _ in range(3):
-        done = subprocess.run(
-            [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
-        )
-        runs.append(float(done.stdout.strip().splitlines()[-1]))
-    return {"cpu_s": statistics.median(runs)}
+    return {"cpu_s": statistics.median(float(last_line_of(code)) for _ in range(3))}
 
 
 def growth_exponent(series: list[dict[str, float]]) -> float:

@@ -10,8 +10,8 @@ born in two scenarios has the same uid in both. ``Streams.uniform`` gives draws 
 (seed, stream, quarter, uid) through the counter-based Philox4x32-10 generator (Salmon et
 al. 2011, the generator of Random123): a uid's draws depend on nothing else, so they
 survive any divergence of the two runs. The generator runs as one compiled loop over the
-agents (numba); integer arithmetic only, so it gives the same bits as the plain numpy
-reference ``philox4x32_numpy`` (a test checks both against the Random123 known answers).
+agents (numba), integer arithmetic only; tests check it against the Random123 known
+answers and against a plain numpy implementation.
 """
 
 from __future__ import annotations
@@ -37,47 +37,17 @@ STREAMS = (
     "experiments",
 )  # append new streams at the end: a stream's position is part of its seed
 
-_M0 = np.uint64(0xD2511F53)
-_M1 = np.uint64(0xCD9E8D57)
-_W0 = 0x9E3779B9
-_W1 = 0xBB67AE85
-_LOW = np.uint64(0xFFFFFFFF)
-_32 = np.uint64(32)
 #: the key of lineage hashes: identities do not depend on the seed
 _LINEAGE_KEY = (0x6D65736F, 0x73636170)
 
 
-def philox4x32_numpy(counter: tuple[np.ndarray, ...], key: tuple[int, int], rounds: int = 10):
-    """The Philox4x32 bijection in plain numpy: the reference the compiled kernel must match.
-
-    Args:
-        counter: four arrays of 32-bit words (held in uint64), one element per counter.
-        key: two 32-bit words.
-        rounds: 10 for Philox4x32-10.
-
-    Returns:
-        Four uint64 arrays of 32-bit output words.
-    """
-    c0, c1, c2, c3 = (np.array(c, dtype=np.uint64) for c in counter)
-    p0, p1 = np.empty_like(c0), np.empty_like(c0)
-    k0, k1 = int(key[0]) & 0xFFFFFFFF, int(key[1]) & 0xFFFFFFFF
-    for _ in range(rounds):
-        np.multiply(c0, _M0, out=p0)
-        np.multiply(c2, _M1, out=p1)
-        np.right_shift(p1, _32, out=c0)  # c0 <- hi(p1) ^ c1 ^ k0
-        c0 ^= c1
-        c0 ^= np.uint64(k0)
-        np.right_shift(p0, _32, out=c2)  # c2 <- hi(p0) ^ c3 ^ k1
-        c2 ^= c3
-        c2 ^= np.uint64(k1)
-        np.bitwise_and(p1, _LOW, out=c1)  # c1 <- lo(p1)
-        np.bitwise_and(p0, _LOW, out=c3)  # c3 <- lo(p0)
-        k0, k1 = (k0 + _W0) & 0xFFFFFFFF, (k1 + _W1) & 0xFFFFFFFF
-    return c0, c1, c2, c3
-
-
 @njit(cache=True, nogil=True)
-def _philox_one(c0, c1, c2, c3, k0, k1, rounds):  # pragma: no cover - compiled
+def philox4x32(c0, c1, c2, c3, k0, k1, rounds):  # pragma: no cover - compiled
+    """The Philox4x32 bijection of one counter; returns its four output words.
+
+    Counter words ``c0``-``c3`` and key words ``k0``, ``k1`` are 32-bit values held as
+    ``np.uint64``; ``rounds`` is 10 for Philox4x32-10.
+    """
     # every operand uint64: numba turns uint64 mixed with a signed int into float64
     m0, m1 = np.uint64(0xD2511F53), np.uint64(0xCD9E8D57)
     w0, w1 = np.uint64(0x9E3779B9), np.uint64(0xBB67AE85)
@@ -95,17 +65,6 @@ def _philox_one(c0, c1, c2, c3, k0, k1, rounds):  # pragma: no cover - compiled
 
 
 @njit(cache=True, nogil=True)
-def _philox_arrays(c0, c1, c2, c3, k0, k1, rounds):  # pragma: no cover - compiled
-    n = c0.shape[0]
-    out = np.empty((4, n), dtype=np.uint64)
-    for i in range(n):
-        out[0, i], out[1, i], out[2, i], out[3, i] = _philox_one(
-            c0[i], c1[i], c2[i], c3[i], k0, k1, rounds
-        )
-    return out
-
-
-@njit(cache=True, nogil=True)
 def _uniform_kernel(ids, quarter, sid, k0, k1, k):  # pragma: no cover - compiled
     n, blocks = ids.shape[0], (k + 1) // 2
     low, s32 = np.uint64(0xFFFFFFFF), np.uint64(32)
@@ -115,26 +74,12 @@ def _uniform_kernel(ids, quarter, sid, k0, k1, k):  # pragma: no cover - compile
         lo, hi = ids[i] & low, ids[i] >> s32
         for b in range(blocks):
             tag = (sid << np.uint64(16)) | np.uint64(b)
-            w0, w1, w2, w3 = _philox_one(lo, hi, quarter, tag, k0, k1, 10)
+            w0, w1, w2, w3 = philox4x32(lo, hi, quarter, tag, k0, k1, 10)
             # 53 random bits per double: 27 from one word, 26 from the next
             out[i, 2 * b] = float((w0 >> s5) * scale + (w1 >> s6)) / 9007199254740992.0
             if 2 * b + 1 < k:
                 out[i, 2 * b + 1] = float((w2 >> s5) * scale + (w3 >> s6)) / 9007199254740992.0
     return out
-
-
-def philox4x32(counter: tuple[np.ndarray, ...], key: tuple[int, int], rounds: int = 10):
-    """The Philox4x32 bijection, for many counters at once, as one compiled loop.
-
-    Takes and returns what ``philox4x32_numpy`` does (counters of any broadcastable
-    shapes), with the same bits.
-    """
-    c = np.broadcast_arrays(*(np.asarray(w, dtype=np.uint64) for w in counter))
-    shape = c[0].shape
-    flat = [np.ascontiguousarray(w).ravel() for w in c]
-    k0, k1 = np.uint64(int(key[0]) & 0xFFFFFFFF), np.uint64(int(key[1]) & 0xFFFFFFFF)
-    out = _philox_arrays(*flat, k0, k1, int(rounds))
-    return tuple(out[j].reshape(shape) for j in range(4))
 
 
 def lineage_id(parent: np.ndarray | int, quarter: np.ndarray | int, slot: np.ndarray | int):
@@ -164,7 +109,7 @@ def _lineage_kernel(parent, quarter, slot, k0, k1):  # pragma: no cover - compil
     low, s32 = np.uint64(0xFFFFFFFF), np.uint64(32)
     out = np.empty(parent.shape[0], dtype=np.uint64)
     for i in range(parent.shape[0]):
-        w0, w1, _, _ = _philox_one(
+        w0, w1, _, _ = philox4x32(
             parent[i] & low, parent[i] >> s32, quarter[i] & low, slot[i] & low, k0, k1, 10
         )
         uid = (w0 << s32) | w1
